@@ -1,0 +1,8 @@
+package io.kvstore.api;
+
+/** The request itself is wrong (bad key, header, TTL, consistency level). */
+public final class InvalidRequestException extends KvStoreException {
+  public InvalidRequestException(String code, String message) {
+    super(code, message, null);
+  }
+}

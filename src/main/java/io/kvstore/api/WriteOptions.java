@@ -1,0 +1,44 @@
+package io.kvstore.api;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Options of a put or delete. Immutable; start from {@link #defaults()}.
+ *
+ * @param ttl time to live; {@link Duration#ZERO} means no expiry
+ * @param ifMatch write only if the current version is this one ({@code *}: if any value is
+ *     live); null for no condition
+ * @param ifAbsent write only if the key has no live value
+ */
+public record WriteOptions(Consistency consistency, Duration ttl, String ifMatch, boolean ifAbsent) {
+  private static final WriteOptions DEFAULTS = new WriteOptions(Consistency.QUORUM, Duration.ZERO, null, false);
+
+  public WriteOptions {
+    Objects.requireNonNull(consistency, "consistency");
+    Objects.requireNonNull(ttl, "ttl");
+    if (ttl.isNegative()) {
+      throw new InvalidRequestException("invalid_ttl", "TTL must not be negative");
+    }
+  }
+
+  public static WriteOptions defaults() {
+    return DEFAULTS;
+  }
+
+  public WriteOptions withConsistency(Consistency level) {
+    return new WriteOptions(level, ttl, ifMatch, ifAbsent);
+  }
+
+  public WriteOptions withTtl(Duration timeToLive) {
+    return new WriteOptions(consistency, timeToLive, ifMatch, ifAbsent);
+  }
+
+  public WriteOptions onlyIfVersion(String version) {
+    return new WriteOptions(consistency, ttl, version, ifAbsent);
+  }
+
+  public WriteOptions onlyIfAbsent() {
+    return new WriteOptions(consistency, ttl, ifMatch, true);
+  }
+}

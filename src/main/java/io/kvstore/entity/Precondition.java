@@ -1,0 +1,34 @@
+package io.kvstore.entity;
+
+import io.kvstore.CborSerializable;
+import io.kvstore.replication.Register;
+import java.util.Optional;
+
+/**
+ * A conditional write's requirement on the key's current value.
+ *
+ * @param ifMatch the version the live value must have ({@code *}: any live value), or null
+ * @param ifAbsent the key must have no live value
+ */
+public record Precondition(String ifMatch, boolean ifAbsent) implements CborSerializable {
+  public static final Precondition NONE = new Precondition(null, false);
+  private static final String ANY = "*";
+
+  public static Precondition matching(String version) {
+    return new Precondition(version, false);
+  }
+
+  public static Precondition absent() {
+    return new Precondition(null, true);
+  }
+
+  public boolean allows(Optional<Register> live) {
+    if (ifAbsent && live.isPresent()) {
+      return false;
+    }
+    if (ifMatch == null) {
+      return true;
+    }
+    return live.map(r -> ifMatch.equals(ANY) || r.versionToken().equals(ifMatch)).orElse(false);
+  }
+}

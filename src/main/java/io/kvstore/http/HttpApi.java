@@ -1,0 +1,308 @@
+package io.kvstore.http;
+
+import akka.actor.typed.ActorSystem;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpHeader;
+import akka.http.javadsl.model.HttpMethods;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.EntityTag;
+import akka.http.javadsl.model.headers.ETag;
+import akka.http.javadsl.model.headers.RawHeader;
+import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.Route;
+import akka.http.scaladsl.model.EntityStreamSizeException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvstore.api.Consistency;
+import io.kvstore.api.InvalidRequestException;
+import io.kvstore.api.KvEntry;
+import io.kvstore.api.KvStore;
+import io.kvstore.api.KvStoreException;
+import io.kvstore.api.KvVersion;
+import io.kvstore.api.PayloadTooLargeException;
+import io.kvstore.api.WriteOptions;
+import io.kvstore.api.WriteResult;
+import io.kvstore.node.KvStoreSettings;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/** The REST API of seed design 003: {@code /api/v1/keys/{key}} and health endpoints. */
+public final class HttpApi extends AllDirectives {
+  private static final String CONSISTENCY_HEADER = "X-Consistency-Level";
+  private static final String TTL_HEADER = "X-TTL";
+
+  private final KvStore store;
+  private final ActorSystem<?> system;
+  private final KvStoreSettings.Limits limits;
+  private final Duration bodyReadTimeout;
+  private final Supplier<List<String>> notReadyReasons;
+
+  /** @param notReadyReasons why the node cannot serve yet; empty when ready */
+  public HttpApi(
+      KvStore store,
+      ActorSystem<?> system,
+      KvStoreSettings settings,
+      Supplier<List<String>> notReadyReasons) {
+    this.store = store;
+    this.system = system;
+    this.limits = settings.limits();
+    this.bodyReadTimeout = settings.http().bodyReadTimeout();
+    this.notReadyReasons = notReadyReasons;
+  }
+
+  public Route routes() {
+    return withRequestTimeoutResponse(
+        request ->
+            JsonResponses.error(
+                StatusCodes.SERVICE_UNAVAILABLE, "timeout", "the request took too long to answer"),
+        () ->
+            concat(
+                pathPrefix("health", () -> concat(path("alive", this::alive), path("ready", this::ready))),
+                pathPrefix(
+                    "api",
+                    () ->
+                        pathPrefix(
+                            "v1",
+                            () ->
+                                pathPrefix(
+                                    "keys",
+                                    () ->
+                                        extractRequest(
+                                            request ->
+                                                extractUnmatchedPath(
+                                                    rest -> completeWithFuture(keyRequest(request, rest))))))),
+                extractUnmatchedPath(
+                    path ->
+                        complete(
+                            JsonResponses.error(StatusCodes.NOT_FOUND, "not_found", "no endpoint at " + path)))));
+  }
+
+  private Route alive() {
+    return complete(JsonResponses.json(StatusCodes.OK, JsonResponses.object().put("status", "alive")));
+  }
+
+  private Route ready() {
+    List<String> reasons = notReadyReasons.get();
+    if (reasons.isEmpty()) {
+      return complete(JsonResponses.json(StatusCodes.OK, JsonResponses.object().put("status", "ready")));
+    }
+    ObjectNode body = JsonResponses.errorBody("not_ready", String.join("; ", reasons));
+    ArrayNode reasonList = body.putArray("reasons");
+    reasons.forEach(reasonList::add);
+    return complete(JsonResponses.json(StatusCodes.SERVICE_UNAVAILABLE, body));
+  }
+
+  private CompletionStage<HttpResponse> keyRequest(HttpRequest request, String rest) {
+    if (!rest.isEmpty() && !rest.startsWith("/")) {
+      return CompletableFuture.completedFuture(
+          JsonResponses.error(StatusCodes.NOT_FOUND, "not_found", "no endpoint at " + request.getUri().path()));
+    }
+    String key = null;
+    try {
+      key = KeyPath.decode(rest.isEmpty() ? "" : rest.substring(1));
+      String keyForErrors = key;
+      return dispatch(request, key)
+          .exceptionally(failure -> errorResponse(failure, keyForErrors));
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(errorResponse(e, key));
+    }
+  }
+
+  private CompletionStage<HttpResponse> dispatch(HttpRequest request, String key) {
+    Consistency consistency =
+        header(request, CONSISTENCY_HEADER).map(Consistency::parse).orElse(null);
+    if (request.method().equals(HttpMethods.GET)) {
+      Optional<String> versions = request.getUri().query().get("versions");
+      if (versions.isPresent()) {
+        if (!versions.get().equals("all")) {
+          throw new InvalidRequestException("invalid_parameter", "versions must be 'all'");
+        }
+        return store.versions(key).thenApply(list -> versionsResponse(key, list));
+      }
+      boolean raw = wantsRawBytes(request);
+      return store
+          .get(key, consistency == null ? Consistency.LINEARIZABLE : consistency)
+          .thenApply(found -> found.map(entry -> getResponse(entry, raw)).orElseGet(() -> JsonResponses.notFound(key)));
+    }
+    if (request.method().equals(HttpMethods.PUT)) {
+      WriteOptions options = writeOptions(request, consistency, true);
+      return readBody(request)
+          .thenCompose(value -> store.put(key, value, options))
+          .thenApply(result -> writeResponse(result, "ok"));
+    }
+    if (request.method().equals(HttpMethods.DELETE)) {
+      WriteOptions options = writeOptions(request, consistency, false);
+      return store
+          .delete(key, options)
+          .thenApply(deleted -> deleted.map(result -> writeResponse(result, "deleted")).orElseGet(() -> JsonResponses.notFound(key)));
+    }
+    return CompletableFuture.completedFuture(
+        JsonResponses.error(
+                StatusCodes.METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                request.method().value() + " is not supported on keys; use GET, PUT or DELETE")
+            .addHeader(RawHeader.create("Allow", "GET, PUT, DELETE")));
+  }
+
+  private WriteOptions writeOptions(HttpRequest request, Consistency consistency, boolean isPut) {
+    WriteOptions options = WriteOptions.defaults();
+    if (consistency != null) {
+      options = options.withConsistency(consistency);
+    }
+    Optional<String> ttl = header(request, TTL_HEADER);
+    if (ttl.isPresent()) {
+      if (!isPut) {
+        throw new InvalidRequestException("invalid_header", "X-TTL applies to PUT only");
+      }
+      options = options.withTtl(Duration.ofSeconds(parseTtlSeconds(ttl.get())));
+    }
+    Optional<String> ifMatch = header(request, "If-Match");
+    Optional<String> ifNoneMatch = header(request, "If-None-Match");
+    if (ifMatch.isPresent() && ifNoneMatch.isPresent()) {
+      throw new InvalidRequestException("invalid_header", "send If-Match or If-None-Match, not both");
+    }
+    if (ifMatch.isPresent()) {
+      options = options.onlyIfVersion(unquote(ifMatch.get()));
+    }
+    if (ifNoneMatch.isPresent()) {
+      if (!isPut || !ifNoneMatch.get().trim().equals("*")) {
+        throw new InvalidRequestException(
+            "invalid_header", "only 'If-None-Match: *' (create only) is supported, on PUT");
+      }
+      options = options.onlyIfAbsent();
+    }
+    return options;
+  }
+
+  private static long parseTtlSeconds(String text) {
+    try {
+      long seconds = Long.parseLong(text.trim());
+      if (seconds >= 1 && seconds <= Integer.MAX_VALUE) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new InvalidRequestException(
+        "invalid_ttl", "X-TTL must be a whole number of seconds from 1 to " + Integer.MAX_VALUE + ", was '" + text + "'");
+  }
+
+  private static String unquote(String entityTag) {
+    String trimmed = entityTag.trim();
+    if (trimmed.startsWith("W/")) {
+      throw new InvalidRequestException("invalid_header", "weak entity tags are not supported in If-Match");
+    }
+    if (trimmed.length() >= 2 && trimmed.startsWith("\"") && trimmed.endsWith("\"")) {
+      return trimmed.substring(1, trimmed.length() - 1);
+    }
+    if (trimmed.isEmpty()) {
+      throw new InvalidRequestException("invalid_header", "If-Match must name a version");
+    }
+    return trimmed;
+  }
+
+  private CompletionStage<byte[]> readBody(HttpRequest request) {
+    return request
+        .entity()
+        .withSizeLimit(limits.maxValueBytes())
+        .toStrict(bodyReadTimeout.toMillis(), system)
+        .thenApply(strict -> strict.getData().toArray());
+  }
+
+  private static boolean wantsRawBytes(HttpRequest request) {
+    return header(request, "Accept").map(accept -> accept.contains("application/octet-stream")).orElse(false);
+  }
+
+  private static Optional<String> header(HttpRequest request, String name) {
+    return request.getHeader(name).map(HttpHeader::value);
+  }
+
+  private static HttpResponse getResponse(KvEntry entry, boolean raw) {
+    HttpResponse response;
+    if (raw) {
+      response =
+          HttpResponse.create()
+              .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, entry.value()))
+              .addHeader(RawHeader.create("X-Timestamp", Long.toString(entry.timestamp())));
+    } else {
+      ObjectNode body =
+          JsonResponses.object()
+              .put("key", entry.key())
+              .put("value", Base64.getEncoder().encodeToString(entry.value()))
+              .put("version", entry.version())
+              .put("timestamp", entry.timestamp());
+      entry.expiresAt().ifPresent(at -> body.put("expires_at", at));
+      response = JsonResponses.json(StatusCodes.OK, body);
+    }
+    return response.addHeader(ETag.create(EntityTag.create(entry.version(), false)));
+  }
+
+  private static HttpResponse writeResponse(WriteResult result, String status) {
+    ObjectNode body =
+        JsonResponses.object()
+            .put("key", result.key())
+            .put("version", result.version())
+            .put("timestamp", result.timestamp())
+            .put("status", status);
+    if (result.expiresAtMillis() != 0) {
+      body.put("expires_at", result.expiresAtMillis());
+    }
+    return JsonResponses.json(StatusCodes.OK, body)
+        .addHeader(ETag.create(EntityTag.create(result.version(), false)));
+  }
+
+  private static HttpResponse versionsResponse(String key, List<KvVersion> versions) {
+    ObjectNode body = JsonResponses.object().put("key", key);
+    ArrayNode list = body.putArray("versions");
+    for (KvVersion version : versions) {
+      ObjectNode item =
+          list.addObject()
+              .put("version", version.version())
+              .put("timestamp", version.timestamp())
+              .put("kind", version.kind().name().toLowerCase(java.util.Locale.ROOT));
+      if (version.kind() == KvVersion.Kind.WRITE) {
+        item.put("value", Base64.getEncoder().encodeToString(version.value()));
+      }
+      if (version.expiresAtMillis() != 0) {
+        item.put("expires_at", version.expiresAtMillis());
+      }
+    }
+    return JsonResponses.json(StatusCodes.OK, body);
+  }
+
+  private HttpResponse errorResponse(Throwable failure, String key) {
+    Throwable cause = failure;
+    while (cause instanceof CompletionException && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof KvStoreException known) {
+      return JsonResponses.fromException(known, key);
+    }
+    if (cause instanceof EntityStreamSizeException) {
+      return JsonResponses.fromException(
+          new PayloadTooLargeException(
+              "value_too_large",
+              "value is larger than the limit of " + limits.maxValueBytes() + " bytes",
+              limits.maxValueBytes()),
+          key);
+    }
+    if (cause instanceof TimeoutException) {
+      return JsonResponses.error(
+          StatusCodes.REQUEST_TIMEOUT,
+          "request_timeout",
+          "the request body did not arrive within " + bodyReadTimeout.toMillis() + " ms");
+    }
+    system.log().error("unexpected failure serving key " + key, cause);
+    return JsonResponses.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal_error", String.valueOf(cause.getMessage()));
+  }
+}

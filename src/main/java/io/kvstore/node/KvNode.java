@@ -1,0 +1,85 @@
+package io.kvstore.node;
+
+import akka.actor.typed.ActorSystem;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.kvstore.api.KvStore;
+import io.kvstore.storage.RocksDbStorage;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** A running kvstore node: its actor system, its {@link KvStore} and its HTTP port. */
+public final class KvNode implements AutoCloseable {
+  private final ActorSystem<Void> system;
+  private final KvStoreSettings settings;
+  private final Guardian.Started started;
+
+  private KvNode(ActorSystem<Void> system, KvStoreSettings settings, Guardian.Started started) {
+    this.system = system;
+    this.settings = settings;
+    this.started = started;
+  }
+
+  /**
+   * Starts a node with {@code overrides} on top of {@code application.conf} and {@code
+   * reference.conf}, and waits until it serves: storage open, cluster member up, HTTP bound.
+   */
+  public static KvNode start(Config overrides) {
+    Config config = overrides.withFallback(ConfigFactory.load()).resolve();
+    KvStoreSettings settings = KvStoreSettings.fromConfig(config);
+    Duration startupTimeout = config.getDuration("kvstore.startup-timeout");
+    CompletableFuture<Guardian.Started> started = new CompletableFuture<>();
+    ActorSystem<Void> system =
+        ActorSystem.create(Guardian.create(settings, started), config.getString("kvstore.system-name"), config);
+    try {
+      Guardian.Started running = started.get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture<Void> up = new CompletableFuture<>();
+      akka.cluster.Cluster.get(akka.actor.typed.javadsl.Adapter.toClassic(system))
+          .registerOnMemberUp(() -> up.complete(null));
+      up.get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return new KvNode(system, settings, running);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      system.terminate();
+      throw new IllegalStateException("interrupted while starting", e);
+    } catch (ExecutionException | TimeoutException e) {
+      system.terminate();
+      throw new IllegalStateException("kvstore node did not start: " + e.getMessage(), e);
+    }
+  }
+
+  public KvStore store() {
+    return started.store();
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public KvStoreSettings settings() {
+    return settings;
+  }
+
+  /** The bound HTTP port; empty when HTTP is disabled. */
+  public Optional<Integer> httpPort() {
+    return started.http().map(binding -> binding.localAddress().getPort());
+  }
+
+  /** Stops the node through Akka's coordinated shutdown and waits for it. */
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      RocksDbStorage.get(system).whenClosed().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("node did not stop in time", e);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package io.kvstore.node;
+
+import com.typesafe.config.Config;
+import io.kvstore.entity.EntitySettings;
+import io.kvstore.storage.StorageSettings;
+import java.time.Duration;
+
+/** Everything under {@code kvstore.*}, parsed once at start-up. */
+public record KvStoreSettings(
+    String nodeId,
+    int partitions,
+    Duration requestTimeout,
+    Limits limits,
+    Http http,
+    Ttl ttl,
+    EntitySettings entity,
+    StorageSettings storage) {
+
+  public record Limits(int maxKeyBytes, int maxValueBytes) {}
+
+  /** @param enabled false for an embedded node that serves only the Java API */
+  public record Http(boolean enabled, String host, int port, Duration bodyReadTimeout) {}
+
+  public record Ttl(Duration sweepInterval, int sweepBatch) {}
+
+  public static KvStoreSettings fromConfig(Config root) {
+    Config kv = root.getConfig("kvstore");
+    String nodeId = kv.getString("node-id");
+    if (nodeId.isBlank()) {
+      throw new IllegalArgumentException("kvstore.node-id must not be empty");
+    }
+    return new KvStoreSettings(
+        nodeId,
+        kv.getInt("partitions"),
+        kv.getDuration("request-timeout"),
+        new Limits(
+            Math.toIntExact(kv.getBytes("limits.max-key-bytes")),
+            Math.toIntExact(kv.getBytes("limits.max-value-bytes"))),
+        new Http(
+            kv.getBoolean("http.enabled"),
+            kv.getString("http.host"),
+            kv.getInt("http.port"),
+            kv.getDuration("http.body-read-timeout")),
+        new Ttl(kv.getDuration("ttl.sweep-interval"), kv.getInt("ttl.sweep-batch")),
+        EntitySettings.fromConfig(kv.getConfig("entity")),
+        StorageSettings.fromConfig(kv.getConfig("storage")));
+  }
+}

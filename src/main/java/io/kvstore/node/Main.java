@@ -1,0 +1,85 @@
+package io.kvstore.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.File;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code kvstore}: starts one node and serves until stopped (SIGTERM leaves gracefully). */
+@Command(
+    name = "kvstore",
+    mixinStandardHelpOptions = true,
+    description = "Runs a kvstore node. Options override application.conf; see docs/operations.md.")
+public final class Main implements Callable<Integer> {
+
+  @Option(names = "--data-dir", description = "RocksDB data directory (kvstore.storage.directory)")
+  private String dataDir;
+
+  @Option(names = "--http-port", description = "HTTP port (kvstore.http.port), 0 = any free port")
+  private Integer httpPort;
+
+  @Option(names = "--http-host", description = "HTTP bind address (kvstore.http.host)")
+  private String httpHost;
+
+  @Option(names = "--node-id", description = "stable node name (kvstore.node-id)")
+  private String nodeId;
+
+  @Option(names = "--remote-port", description = "Akka remoting port, 0 = any free port")
+  private Integer remotePort;
+
+  @Option(names = "--seed-nodes", split = ",", description = "cluster seed nodes, akka://kvstore@host:port")
+  private List<String> seedNodes;
+
+  @Option(names = "--config", description = "a HOCON file layered over application.conf")
+  private File configFile;
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new Main()).execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    KvNode node = KvNode.start(overrides());
+    System.out.printf(
+        "kvstore node %s ready: HTTP on %s:%s, data in %s%n",
+        node.settings().nodeId(),
+        node.settings().http().host(),
+        node.httpPort().map(String::valueOf).orElse("-"),
+        node.settings().storage().directory().toAbsolutePath());
+    node.system().getWhenTerminated().toCompletableFuture().join();
+    return 0;
+  }
+
+  private Config overrides() {
+    Map<String, Object> values = new HashMap<>();
+    if (dataDir != null) {
+      values.put("kvstore.storage.directory", dataDir);
+    }
+    if (httpPort != null) {
+      values.put("kvstore.http.port", httpPort);
+    }
+    if (httpHost != null) {
+      values.put("kvstore.http.host", httpHost);
+    }
+    if (nodeId != null) {
+      values.put("kvstore.node-id", nodeId);
+    }
+    if (remotePort != null) {
+      values.put("akka.remote.artery.canonical.port", remotePort);
+    }
+    if (seedNodes != null) {
+      values.put("akka.cluster.seed-nodes", seedNodes);
+    }
+    Config config = ConfigFactory.parseMap(values);
+    return configFile == null ? config : config.withFallback(ConfigFactory.parseFile(configFile));
+  }
+}

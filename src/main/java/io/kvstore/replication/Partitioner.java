@@ -1,0 +1,22 @@
+package io.kvstore.replication;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.commons.codec.digest.MurmurHash3;
+
+/**
+ * Maps keys to one of P partitions: {@code murmur3_x86_32(utf8(key), seed 0) mod P}, P a power of
+ * two. The reference hash with seed 0, so any client library can compute a key's partition.
+ */
+public record Partitioner(int partitions) {
+
+  public Partitioner {
+    if (partitions <= 0 || Integer.bitCount(partitions) != 1) {
+      throw new IllegalArgumentException("partitions must be a power of two, was " + partitions);
+    }
+  }
+
+  public int partitionOf(String key) {
+    byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
+    return MurmurHash3.hash32x86(utf8, 0, utf8.length, 0) & (partitions - 1);
+  }
+}

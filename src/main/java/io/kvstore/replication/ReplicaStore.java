@@ -1,0 +1,85 @@
+package io.kvstore.replication;
+
+import akka.serialization.Serialization;
+import io.kvstore.storage.ColumnFamily;
+import io.kvstore.storage.Keys;
+import io.kvstore.storage.RocksDbStorage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksIterator;
+
+/**
+ * This node's copy of the registers it replicates, in {@link ColumnFamily#REGISTERS}, with a TTL
+ * index in {@link ColumnFamily#EXPIRY}. Writes go through the storage group commit, so a put is
+ * acknowledged only once synced.
+ */
+public final class ReplicaStore {
+  private static final byte[] NOTHING = new byte[0];
+
+  /** An entry of the TTL index: {@code key} may expire at {@code expiresAtMillis}. */
+  public record DueExpiry(String key, long expiresAtMillis) {}
+
+  private final RocksDbStorage storage;
+  private final Serialization serialization;
+  private final ColumnFamilyHandle registers;
+  private final ColumnFamilyHandle expiry;
+
+  public ReplicaStore(RocksDbStorage storage, Serialization serialization) {
+    this.storage = storage;
+    this.serialization = serialization;
+    this.registers = storage.handle(ColumnFamily.REGISTERS);
+    this.expiry = storage.handle(ColumnFamily.EXPIRY);
+  }
+
+  /**
+   * Stores the key's register. The caller serialises writes per key (the key's entity does), so
+   * the newest register is always the one written last.
+   */
+  public CompletionStage<Void> put(String key, Register register) {
+    byte[] keyBytes = Keys.utf8(key);
+    byte[] value = serialization.serialize(register).get();
+    return storage.write(
+        batch -> {
+          batch.put(registers, keyBytes, value);
+          if (register.expiresAtMillis() != 0) {
+            batch.put(expiry, Keys.ofLongAndString(register.expiresAtMillis(), key), NOTHING);
+          }
+        });
+  }
+
+  public Optional<Register> get(String key) {
+    byte[] stored = storage.get(ColumnFamily.REGISTERS, Keys.utf8(key));
+    return stored == null
+        ? Optional.empty()
+        : Optional.of(serialization.deserialize(stored, Register.class).get());
+  }
+
+  /** Up to {@code limit} index entries due at {@code nowMillis}, oldest first. */
+  public List<DueExpiry> dueExpiries(long nowMillis, int limit) {
+    List<DueExpiry> due = new ArrayList<>();
+    try (RocksIterator it = storage.iterator(ColumnFamily.EXPIRY)) {
+      for (it.seekToFirst(); it.isValid() && due.size() < limit; it.next()) {
+        byte[] key = it.key();
+        long at = Keys.toLong(key);
+        if (at > nowMillis) {
+          break;
+        }
+        due.add(new DueExpiry(Keys.stringAfterLong(key), at));
+      }
+    }
+    return due;
+  }
+
+  public CompletionStage<Void> removeExpiry(DueExpiry entry) {
+    byte[] indexKey = Keys.ofLongAndString(entry.expiresAtMillis(), entry.key());
+    return storage.write(batch -> batch.delete(expiry, indexKey));
+  }
+
+  /** RocksDB's estimate of the registers held here, tombstones included. */
+  public long estimatedKeys() {
+    return storage.estimateKeys(ColumnFamily.REGISTERS);
+  }
+}

@@ -1,0 +1,205 @@
+package io.kvstore.storage;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Extension;
+import akka.actor.typed.ExtensionId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.Env;
+import org.rocksdb.SstFileManager;
+import org.rocksdb.LRUCache;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+
+/**
+ * The node's single RocksDB instance: journal, snapshots and replica registers share it (and its
+ * WAL, so one group commit syncs them all). One per actor system, opened on first use.
+ */
+public final class RocksDbStorage implements Extension, AutoCloseable {
+
+  public static final class Id extends ExtensionId<RocksDbStorage> {
+    private Id() {}
+
+    @Override
+    public RocksDbStorage createExtension(ActorSystem<?> system) {
+      RocksDbStorage storage =
+          open(StorageSettings.fromConfig(system.settings().config().getConfig("kvstore.storage")));
+      system.getWhenTerminated().thenRun(storage::close);
+      return storage;
+    }
+  }
+
+  private static final Id ID = new Id();
+
+  public static RocksDbStorage get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final StorageSettings settings;
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions cfOptions;
+  private final LRUCache blockCache;
+  private final RocksDB db;
+  private final Map<ColumnFamily, ColumnFamilyHandle> handles = new EnumMap<>(ColumnFamily.class);
+  private final GroupCommitter committer;
+  private final PersistenceIds persistenceIds;
+  private volatile boolean closed;
+  private final CompletableFuture<Void> whenClosed = new CompletableFuture<>();
+
+  private RocksDbStorage(
+      StorageSettings settings,
+      DBOptions dbOptions,
+      ColumnFamilyOptions cfOptions,
+      LRUCache blockCache,
+      RocksDB db,
+      List<ColumnFamilyHandle> handleList) {
+    this.settings = settings;
+    this.dbOptions = dbOptions;
+    this.cfOptions = cfOptions;
+    this.blockCache = blockCache;
+    this.db = db;
+    ColumnFamily[] families = ColumnFamily.values();
+    for (int i = 0; i < families.length; i++) {
+      handles.put(families[i], handleList.get(i));
+    }
+    this.committer = new GroupCommitter(db, settings);
+    this.persistenceIds = new PersistenceIds(this, settings.persistenceIdCacheSize());
+  }
+
+  public static RocksDbStorage open(StorageSettings settings) {
+    try {
+      Files.createDirectories(settings.directory());
+    } catch (IOException e) {
+      throw new StorageUnavailableException("cannot create " + settings.directory(), e);
+    }
+    LRUCache blockCache = new LRUCache(settings.blockCacheBytes());
+    SstFileManager sstFileManager;
+    try {
+      sstFileManager = new SstFileManager(Env.getDefault());
+    } catch (RocksDBException e) {
+      throw new StorageUnavailableException("cannot create the SST file manager", e);
+    }
+    ColumnFamilyOptions cfOptions =
+        new ColumnFamilyOptions()
+            .setTableFormatConfig(
+                new BlockBasedTableConfig()
+                    .setBlockCache(blockCache)
+                    .setFilterPolicy(new BloomFilter(10, false)));
+    DBOptions dbOptions =
+        new DBOptions()
+            .setCreateIfMissing(true)
+            .setCreateMissingColumnFamilies(true)
+            .setMaxBackgroundJobs(2)
+            // Lets RocksDB notice freed disk space and leave its read-only error state by itself.
+            .setSstFileManager(sstFileManager);
+    List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    for (ColumnFamily family : ColumnFamily.values()) {
+      descriptors.add(new ColumnFamilyDescriptor(family.rocksName(), cfOptions));
+    }
+    List<ColumnFamilyHandle> handleList = new ArrayList<>();
+    try {
+      RocksDB db =
+          RocksDB.open(dbOptions, settings.directory().toString(), descriptors, handleList);
+      return new RocksDbStorage(settings, dbOptions, cfOptions, blockCache, db, handleList);
+    } catch (RocksDBException e) {
+      dbOptions.close();
+      cfOptions.close();
+      blockCache.close();
+      throw new StorageUnavailableException("cannot open RocksDB at " + settings.directory(), e);
+    }
+  }
+
+  public StorageSettings settings() {
+    return settings;
+  }
+
+  public ColumnFamilyHandle handle(ColumnFamily family) {
+    return handles.get(family);
+  }
+
+  /** Queue writes for the next group commit; completes once they are synced (per settings). */
+  public CompletionStage<Void> write(BatchOps ops) {
+    return committer.submit(ops);
+  }
+
+  public byte[] get(ColumnFamily family, byte[] key) {
+    try {
+      return db.get(handle(family), key);
+    } catch (RocksDBException e) {
+      throw new StorageUnavailableException("read failed: " + e.getMessage(), e);
+    }
+  }
+
+  public RocksIterator iterator(ColumnFamily family) {
+    return db.newIterator(handle(family));
+  }
+
+  /** RocksDB's own estimate of the live keys in a column family (cheap, approximate). */
+  public long estimateKeys(ColumnFamily family) {
+    try {
+      return db.getLongProperty(handle(family), "rocksdb.estimate-num-keys");
+    } catch (RocksDBException e) {
+      throw new StorageUnavailableException("property read failed: " + e.getMessage(), e);
+    }
+  }
+
+  public boolean isWritable() {
+    return !closed && committer.isAvailable();
+  }
+
+  public String unavailableReason() {
+    return closed ? "storage is closed" : committer.unavailableReason();
+  }
+
+  public long committedBatches() {
+    return committer.batchCount();
+  }
+
+  public long committedWrites() {
+    return committer.writeCount();
+  }
+
+  PersistenceIds persistenceIds() {
+    return persistenceIds;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    committer.close();
+    handles.values().forEach(ColumnFamilyHandle::close);
+    db.close();
+    dbOptions.close();
+    cfOptions.close();
+    blockCache.close();
+    whenClosed.complete(null);
+  }
+
+  /**
+   * Completes once RocksDB is closed: for an extension, after its actor system has terminated, so
+   * that no journal actor can touch a closed handle.
+   */
+  public CompletionStage<Void> whenClosed() {
+    return whenClosed;
+  }
+}
