@@ -109,7 +109,7 @@ public final class HttpApi extends AllDirectives {
     }
     String key = null;
     try {
-      key = KeyPath.decode(rest.isEmpty() ? "" : rest.substring(1));
+      key = KeyPath.decode(KeyPath.rawKeyPart(request).orElse(rest.isEmpty() ? "" : rest.substring(1)));
       String keyForErrors = key;
       return dispatch(request, key)
           .exceptionally(failure -> errorResponse(failure, keyForErrors));

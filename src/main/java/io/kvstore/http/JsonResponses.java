@@ -55,7 +55,7 @@ final class JsonResponses {
       return json(StatusCodes.BAD_REQUEST, body);
     }
     if (e instanceof PayloadTooLargeException tooLarge) {
-      return json(StatusCodes.PAYLOAD_TOO_LARGE, body.put("limit_bytes", tooLarge.limitBytes()));
+      return json(StatusCodes.CONTENT_TOO_LARGE, body.put("limit_bytes", tooLarge.limitBytes()));
     }
     if (e instanceof VersionConflictException conflict) {
       body.put("current_version", conflict.currentVersion().orElse(null));

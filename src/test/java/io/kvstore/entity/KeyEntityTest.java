@@ -1,0 +1,185 @@
+package io.kvstore.entity;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.Done;
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.pattern.StatusReply;
+import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
+import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import akka.serialization.SerializationExtension;
+import com.typesafe.config.ConfigFactory;
+import io.kvstore.replication.HybridLogicalClock;
+import io.kvstore.replication.Register;
+import io.kvstore.replication.ReplicaStore;
+import io.kvstore.storage.RocksDbStorage;
+import io.kvstore.storage.StorageSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The entity's rules with Akka's in-memory test journal; its replica store is real RocksDB. */
+class KeyEntityTest {
+  private static final String KEY = "user/42";
+  private static final int HISTORY = 3;
+
+  @TempDir Path directory;
+  private ActorTestKit testKit;
+  private RocksDbStorage storage;
+  private ReplicaStore replicas;
+  private final AtomicLong wall = new AtomicLong(1_000_000);
+  private EventSourcedBehaviorTestKit<KeyEntity.Command, KeyEntity.Event, KeyState> entity;
+
+  @BeforeEach
+  void start() {
+    testKit =
+        ActorTestKit.create(
+            EventSourcedBehaviorTestKit.config()
+                .withFallback(PersistenceTestKitSnapshotPlugin.config())
+                .withFallback(ConfigFactory.parseString("akka.actor.provider = local"))
+                .withFallback(ConfigFactory.load()));
+    storage =
+        RocksDbStorage.open(
+            new StorageSettings(directory, true, 64, Duration.ofMillis(100), 1000, 8 << 20));
+    replicas = new ReplicaStore(storage, SerializationExtension.get(testKit.system()));
+    KeyEntity.Context context =
+        new KeyEntity.Context(
+            new EntitySettings(HISTORY, Duration.ofMillis(100), Duration.ofSeconds(1), 1000),
+            new HybridLogicalClock("n1", wall::get),
+            replicas);
+    entity = EventSourcedBehaviorTestKit.create(testKit.system(), KeyEntity.create(KEY, context));
+  }
+
+  @AfterEach
+  void stop() {
+    testKit.shutdownTestKit();
+    storage.close();
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private KeyEntity.WriteOutcome put(String value, Precondition precondition, long ttlMillis) {
+    return entity
+        .<StatusReply<KeyEntity.WriteOutcome>>runCommand(
+            replyTo -> new KeyEntity.Put(bytes(value), precondition, ttlMillis, replyTo))
+        .reply()
+        .getValue();
+  }
+
+  private Register get() {
+    return entity.<StatusReply<KeyEntity.Lookup>>runCommand(KeyEntity.Get::new).reply().getValue().register();
+  }
+
+  @Test
+  void aPutIsJournaledStoredInTheReplicaAndReadBack() {
+    KeyEntity.WriteOutcome outcome = put("hello", Precondition.NONE, 0);
+    assertTrue(outcome.applied());
+    assertArrayEquals(bytes("hello"), get().value());
+    assertEquals(outcome.register(), replicas.get(KEY).orElseThrow());
+  }
+
+  @Test
+  void everyWriteGetsANewVersion() {
+    String first = put("a", Precondition.NONE, 0).register().versionToken();
+    String second = put("b", Precondition.NONE, 0).register().versionToken();
+    assertNotEquals(first, second);
+    assertEquals(2L, get().version().counter("n1"));
+  }
+
+  @Test
+  void createOnlyFailsOnAnExistingKeyAndReportsItsVersion() {
+    Register existing = put("a", Precondition.NONE, 0).register();
+    var result =
+        entity.<StatusReply<KeyEntity.WriteOutcome>>runCommand(
+            replyTo -> new KeyEntity.Put(bytes("b"), Precondition.absent(), 0, replyTo));
+    assertFalse(result.reply().getValue().applied());
+    assertEquals(existing, result.reply().getValue().register());
+    assertTrue(result.hasNoEvents());
+    assertArrayEquals(bytes("a"), get().value());
+  }
+
+  @Test
+  void ifMatchWritesOnlyOverTheNamedVersion() {
+    Register first = put("a", Precondition.NONE, 0).register();
+    assertTrue(put("b", Precondition.matching(first.versionToken()), 0).applied());
+    KeyEntity.WriteOutcome stale = put("c", Precondition.matching(first.versionToken()), 0);
+    assertFalse(stale.applied());
+    assertArrayEquals(bytes("b"), stale.register().value());
+  }
+
+  @Test
+  void deleteWritesATombstoneAndADeleteOfNothingWritesNothing() {
+    var nothing =
+        entity.<StatusReply<KeyEntity.WriteOutcome>>runCommand(
+            replyTo -> new KeyEntity.Delete(Precondition.NONE, replyTo));
+    assertFalse(nothing.reply().getValue().applied());
+    assertTrue(nothing.hasNoEvents());
+
+    put("a", Precondition.NONE, 0);
+    var deleted =
+        entity.<StatusReply<KeyEntity.WriteOutcome>>runCommand(
+            replyTo -> new KeyEntity.Delete(Precondition.NONE, replyTo));
+    assertTrue(deleted.reply().getValue().applied());
+    assertInstanceOf(KeyEntity.Deleted.class, deleted.event());
+    assertTrue(deleted.stateOfType(KeyState.class).register().tombstone());
+    assertNull(get());
+    assertTrue(replicas.get(KEY).orElseThrow().tombstone(), "the tombstone replicates like a write");
+  }
+
+  @Test
+  void anExpiredValueReadsAbsentAndTheSweepTurnsItIntoATombstone() {
+    Register written = put("short-lived", Precondition.NONE, 5_000).register();
+    assertEquals(wall.get() + 5_000, written.expiresAtMillis());
+    assertEquals(List.of(new ReplicaStore.DueExpiry(KEY, written.expiresAtMillis())),
+        replicas.dueExpiries(written.expiresAtMillis(), 10));
+
+    var early =
+        entity.<StatusReply<Done>>runCommand(replyTo -> new KeyEntity.Expire(written.expiresAtMillis(), replyTo));
+    assertTrue(early.hasNoEvents(), "not due yet");
+
+    wall.addAndGet(5_000);
+    assertNull(get());
+    var due =
+        entity.<StatusReply<Done>>runCommand(replyTo -> new KeyEntity.Expire(written.expiresAtMillis(), replyTo));
+    assertTrue(due.reply().isSuccess());
+    assertInstanceOf(KeyEntity.Expired.class, due.event());
+    assertTrue(replicas.get(KEY).orElseThrow().tombstone());
+  }
+
+  @Test
+  void stateAndVersionsSurviveARestart() {
+    put("a", Precondition.NONE, 0);
+    Register second = put("b", Precondition.NONE, 0).register();
+    entity.restart();
+    assertEquals(second, get());
+    Register third = put("c", Precondition.NONE, 0).register();
+    assertEquals(3L, third.version().counter("n1"));
+  }
+
+  @Test
+  void keepsSnapshotsPlusTheLastKEventsAndDeletesOlderOnes() {
+    for (int i = 1; i <= 7; i++) {
+      put("v" + i, Precondition.NONE, 0);
+    }
+    // Snapshots at 3 and 6; the one at 6 deletes events up to 6 - K = 3.
+    List<Object> kept = entity.persistenceTestKit().persistedInStorage(KeyEntity.persistenceId(KEY).id());
+    assertEquals(4, kept.size());
+    assertArrayEquals(bytes("v4"), ((KeyEntity.Event) kept.get(0)).register().value());
+    entity.restart();
+    assertArrayEquals(bytes("v7"), get().value());
+  }
+}
