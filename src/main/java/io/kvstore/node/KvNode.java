@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import io.kvstore.api.KvStore;
 import io.kvstore.storage.RocksDbStorage;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,8 +30,9 @@ public final class KvNode implements AutoCloseable {
    * reference.conf}, and waits until it serves: storage open, cluster member up, HTTP bound.
    */
   public static KvNode start(Config overrides) {
-    Config config = overrides.withFallback(ConfigFactory.load()).resolve();
-    KvStoreSettings settings = KvStoreSettings.fromConfig(config);
+    Config loaded = overrides.withFallback(ConfigFactory.load()).resolve();
+    KvStoreSettings settings = KvStoreSettings.fromConfig(loaded);
+    Config config = akkaSettingsFrom(settings).withFallback(loaded);
     Duration startupTimeout = config.getDuration("kvstore.startup-timeout");
     CompletableFuture<Guardian.Started> started = new CompletableFuture<>();
     ActorSystem<Void> system =
@@ -50,6 +52,18 @@ public final class KvNode implements AutoCloseable {
       system.terminate();
       throw new IllegalStateException("kvstore node did not start: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Akka settings that follow from kvstore's: derived in code because substitutions in
+   * reference.conf are resolved before an application's overrides are seen.
+   */
+  private static Config akkaSettingsFrom(KvStoreSettings settings) {
+    return ConfigFactory.parseMap(
+        Map.of(
+            "akka.cluster.sharding.number-of-shards", settings.partitions(),
+            "akka.cluster.sharding.passivation.default-strategy.active-entity-limit",
+                settings.entity().activeEntityLimit()));
   }
 
   public KvStore store() {
