@@ -34,7 +34,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /** The REST API of seed design 003: {@code /api/v1/keys/{key}} and health endpoints. */
 public final class HttpApi extends AllDirectives {
@@ -45,19 +44,14 @@ public final class HttpApi extends AllDirectives {
   private final ActorSystem<?> system;
   private final KvStoreSettings.Limits limits;
   private final Duration bodyReadTimeout;
-  private final Supplier<List<String>> notReadyReasons;
+  private final Health health;
 
-  /** @param notReadyReasons why the node cannot serve yet; empty when ready */
-  public HttpApi(
-      KvStore store,
-      ActorSystem<?> system,
-      KvStoreSettings settings,
-      Supplier<List<String>> notReadyReasons) {
+  public HttpApi(KvStore store, ActorSystem<?> system, KvStoreSettings settings, Health health) {
     this.store = store;
     this.system = system;
     this.limits = settings.limits();
     this.bodyReadTimeout = settings.http().bodyReadTimeout();
-    this.notReadyReasons = notReadyReasons;
+    this.health = health;
   }
 
   public Route routes() {
@@ -88,11 +82,15 @@ public final class HttpApi extends AllDirectives {
   }
 
   private Route alive() {
+    Optional<String> failure = health.fatalFailure();
+    if (failure.isPresent()) {
+      return complete(JsonResponses.error(StatusCodes.SERVICE_UNAVAILABLE, "failed", failure.get()));
+    }
     return complete(JsonResponses.json(StatusCodes.OK, JsonResponses.object().put("status", "alive")));
   }
 
   private Route ready() {
-    List<String> reasons = notReadyReasons.get();
+    List<String> reasons = health.notReadyReasons();
     if (reasons.isEmpty()) {
       return complete(JsonResponses.json(StatusCodes.OK, JsonResponses.object().put("status", "ready")));
     }

@@ -3,7 +3,6 @@ package io.kvstore.node;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import akka.http.javadsl.Http;
@@ -16,8 +15,6 @@ import io.kvstore.replication.HybridLogicalClock;
 import io.kvstore.replication.Partitioner;
 import io.kvstore.replication.ReplicaStore;
 import io.kvstore.storage.RocksDbStorage;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -58,7 +55,7 @@ final class Guardian {
             started.complete(new Started(store, Optional.empty()));
             return Behaviors.empty();
           }
-          HttpApi api = new HttpApi(store, system, settings, () -> notReadyReasons(cluster, storage));
+          HttpApi api = new HttpApi(store, system, settings, new NodeHealth(cluster, storage));
           Http.get(system)
               .newServerAt(settings.http().host(), settings.http().port())
               .bind(api.routes())
@@ -73,17 +70,5 @@ final class Guardian {
                   });
           return Behaviors.empty();
         });
-  }
-
-  static List<String> notReadyReasons(Cluster cluster, RocksDbStorage storage) {
-    List<String> reasons = new ArrayList<>();
-    MemberStatus status = cluster.selfMember().status();
-    if (status != MemberStatus.up()) {
-      reasons.add("cluster membership is " + status);
-    }
-    if (!storage.isWritable()) {
-      reasons.add("storage is not writable: " + storage.unavailableReason());
-    }
-    return reasons;
   }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -22,10 +23,12 @@ import org.slf4j.LoggerFactory;
  * forms the next batch, so batches grow with load and an fsync (~0.6 ms here) is paid once for
  * all of them. A caller's future completes only after its batch is on disk (when sync is on).
  *
- * <p>After a failed write (a full disk puts RocksDB into a read-only error state) the store is
- * marked unavailable and callers fail fast with a clear error instead of waiting for timeouts;
- * the thread probes with a small write until RocksDB (whose SstFileManager watches free space)
- * has recovered.
+ * <p>A full disk is refused before RocksDB sees it: below {@code min-free-space} no batch is
+ * written, callers fail fast with a clear error, and writes resume by themselves once space is
+ * freed. This matters because a write that hits ENOSPC puts RocksDB into a read-only error state
+ * that RocksJava offers no way to leave ({@code DB::Resume} is not exposed): such a failure, like
+ * any other write error, is fatal for this process, which reports itself not alive so that its
+ * supervisor restarts it (recovery from the WAL loses nothing acknowledged).
  */
 final class GroupCommitter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
@@ -36,16 +39,21 @@ final class GroupCommitter implements AutoCloseable {
   private final WriteOptions writeOptions;
   private final int maxBatchWrites;
   private final long probeIntervalMillis;
+  private final long minFreeSpaceBytes;
+  private final LongSupplier usableSpaceBytes;
   private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong writes = new AtomicLong();
   private volatile boolean available = true;
   private volatile String unavailableReason = "";
+  private volatile boolean failed;
   private volatile boolean running = true;
 
-  GroupCommitter(RocksDB db, StorageSettings settings) {
+  GroupCommitter(RocksDB db, StorageSettings settings, LongSupplier usableSpaceBytes) {
     this.db = db;
+    this.minFreeSpaceBytes = settings.minFreeSpaceBytes();
+    this.usableSpaceBytes = usableSpaceBytes;
     this.writeOptions = new WriteOptions().setSync(settings.syncBeforeAck());
     this.maxBatchWrites = settings.maxBatchWrites();
     this.probeIntervalMillis = settings.recoveryProbeInterval().toMillis();
@@ -74,6 +82,11 @@ final class GroupCommitter implements AutoCloseable {
     return unavailableReason;
   }
 
+  /** RocksDB refused a write: this process cannot write again and should be restarted. */
+  boolean hasFailed() {
+    return failed;
+  }
+
   /** Batches committed and writes in them since start: their ratio is the group-commit factor. */
   long batchCount() {
     return batches.get();
@@ -88,8 +101,10 @@ final class GroupCommitter implements AutoCloseable {
     while (running) {
       try {
         Pending first = queue.poll(probeIntervalMillis, TimeUnit.MILLISECONDS);
-        if (!available) {
-          probe();
+        if (!available && !failed && hasFreeSpace()) {
+          available = true;
+          unavailableReason = "";
+          log.info("disk space is available again; accepting writes");
         }
         if (first == null) {
           continue;
@@ -110,6 +125,13 @@ final class GroupCommitter implements AutoCloseable {
   }
 
   private void commit(List<Pending> group) {
+    if (available && !hasFreeSpace()) {
+      unavailableReason =
+          "disk full: " + usableSpaceBytes.getAsLong() + " bytes free, below kvstore.storage.min-free-space ("
+              + minFreeSpaceBytes + " bytes)";
+      available = false;
+      log.error("refusing writes: {}", unavailableReason);
+    }
     if (!available) {
       failAll(group, new StorageUnavailableException(unavailableReason));
       return;
@@ -135,30 +157,17 @@ final class GroupCommitter implements AutoCloseable {
       writes.addAndGet(accepted.size());
       accepted.forEach(p -> p.done().complete(null));
     } catch (RocksDBException e) {
-      markUnavailable(e);
+      String status = e.getStatus() == null ? "" : " (" + e.getStatus().getCodeString() + ")";
+      unavailableReason = "storage write failed" + status + ": " + e.getMessage() + "; restart the node";
+      failed = true;
+      available = false;
+      log.error("storage failed, this node must be restarted: {}", unavailableReason);
       failAll(accepted, new StorageUnavailableException(unavailableReason, e));
     }
   }
 
-  private void markUnavailable(RocksDBException e) {
-    String status = e.getStatus() == null ? "" : " (" + e.getStatus().getCodeString() + ")";
-    unavailableReason = "storage write failed" + status + ": " + e.getMessage();
-    available = false;
-    log.error("storage became unavailable: {}", unavailableReason);
-  }
-
-  private void probe() {
-    try {
-      try (WriteBatch probe = new WriteBatch()) {
-        probe.put(Keys.utf8("storage-probe"), Keys.ofLong(System.currentTimeMillis()));
-        db.write(writeOptions, probe);
-      }
-      available = true;
-      unavailableReason = "";
-      log.info("storage is writable again");
-    } catch (RocksDBException e) {
-      log.debug("storage still unavailable: {}", e.getMessage());
-    }
+  private boolean hasFreeSpace() {
+    return usableSpaceBytes.getAsLong() >= minFreeSpaceBytes;
   }
 
   private static void failAll(Iterable<Pending> pending, Exception cause) {

@@ -5,6 +5,7 @@ import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -79,8 +80,17 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
     for (int i = 0; i < families.length; i++) {
       handles.put(families[i], handleList.get(i));
     }
-    this.committer = new GroupCommitter(db, settings);
+    this.committer = new GroupCommitter(db, settings, () -> usableSpace(settings.directory()));
     this.persistenceIds = new PersistenceIds(this, settings.persistenceIdCacheSize());
+  }
+
+  private static long usableSpace(Path directory) {
+    try {
+      return Files.getFileStore(directory).getUsableSpace();
+    } catch (IOException e) {
+      // Cannot tell: let the write try, RocksDB reports a real failure itself.
+      return Long.MAX_VALUE;
+    }
   }
 
   public static RocksDbStorage open(StorageSettings settings) {
@@ -166,6 +176,11 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
 
   public String unavailableReason() {
     return closed ? "storage is closed" : committer.unavailableReason();
+  }
+
+  /** A write failed inside RocksDB: the process must be restarted to write again. */
+  public boolean hasFailed() {
+    return committer.hasFailed();
   }
 
   public long committedBatches() {

@@ -11,7 +11,8 @@ public record StorageSettings(
     int maxBatchWrites,
     Duration recoveryProbeInterval,
     int persistenceIdCacheSize,
-    long blockCacheBytes) {
+    long blockCacheBytes,
+    long minFreeSpaceBytes) {
 
   public static StorageSettings fromConfig(Config storage) {
     String sync = storage.getString("sync");
@@ -24,6 +25,7 @@ public record StorageSettings(
         storage.getInt("max-batch-writes"),
         storage.getDuration("recovery-probe-interval"),
         storage.getInt("persistence-id-cache-size"),
-        storage.getBytes("block-cache-size"));
+        storage.getBytes("block-cache-size"),
+        storage.getBytes("min-free-space"));
   }
 }

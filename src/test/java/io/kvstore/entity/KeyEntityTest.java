@@ -52,7 +52,7 @@ class KeyEntityTest {
                 .withFallback(ConfigFactory.load()));
     storage =
         RocksDbStorage.open(
-            new StorageSettings(directory, true, 64, Duration.ofMillis(100), 1000, 8 << 20));
+            new StorageSettings(directory, true, 64, Duration.ofMillis(100), 1000, 8 << 20, 0));
     replicas = new ReplicaStore(storage, SerializationExtension.get(testKit.system()));
     KeyEntity.Context context =
         new KeyEntity.Context(

@@ -1,0 +1,104 @@
+package io.kvstore.multijvm;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A kvstore node in its own JVM, started from the packaged jar exactly as bin/kvstore starts it,
+ * on ephemeral ports; its output goes to a log file for post-mortems.
+ */
+public final class NodeProcess implements AutoCloseable {
+  private static final Pattern READY = Pattern.compile("ready: HTTP on [^:]+:(\\d+)");
+
+  private final Process process;
+  private final int httpPort;
+  private final Path log;
+
+  private NodeProcess(Process process, int httpPort, Path log) {
+    this.process = process;
+    this.httpPort = httpPort;
+    this.log = log;
+  }
+
+  public static NodeProcess start(Path dataDir, String nodeId, Path logDir) throws Exception {
+    Path jar = Path.of(System.getProperty("kvstore.build.dir", "target"), "kvstore.jar");
+    if (!Files.exists(jar)) {
+      throw new IllegalStateException(jar + " is missing: run `mvn package` (mvn verify does)");
+    }
+    Files.createDirectories(logDir);
+    Path log = logDir.resolve(nodeId + "-" + System.nanoTime() + ".log");
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m",
+        "-jar", jar.toString(),
+        "--data-dir", dataDir.toString(),
+        "--node-id", nodeId,
+        "--http-port", "0",
+        "--remote-port", "0"));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    Thread pump =
+        new Thread(
+            () -> {
+              try (BufferedReader reader =
+                      new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                  var out = Files.newBufferedWriter(log)) {
+                String line;
+                while ((line = reader.readLine()) != null) {
+                  out.write(line);
+                  out.newLine();
+                  out.flush();
+                  Matcher ready = READY.matcher(line);
+                  if (ready.find()) {
+                    port.complete(Integer.parseInt(ready.group(1)));
+                  }
+                }
+              } catch (IOException e) {
+                port.completeExceptionally(e);
+              }
+              port.completeExceptionally(new IllegalStateException("node exited before it was ready; see " + log));
+            },
+            "output-" + nodeId);
+    pump.setDaemon(true);
+    pump.start();
+    try {
+      return new NodeProcess(process, port.get(90, TimeUnit.SECONDS), log);
+    } catch (Exception e) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new IllegalStateException("node " + nodeId + " did not start; see " + log, e);
+    }
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public Path log() {
+    return log;
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, nothing the node can do about it. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("node did not die");
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}
