@@ -5,6 +5,7 @@ import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import io.kvstore.Stages;
 import io.kvstore.replication.HybridLogicalClock;
 import io.kvstore.replication.ReplicaStore;
 import java.time.Duration;
@@ -82,13 +83,13 @@ public final class ExpirySweeper {
         due.stream()
             .map(
                 entry ->
-                    sharding
-                        .entityRefFor(KeyEntity.TYPE_KEY, entry.key())
-                        .<akka.Done>askWithStatus(
-                            replyTo -> new KeyEntity.Expire(entry.expiresAtMillis(), replyTo),
-                            settings.askTimeout())
-                        .thenCompose(done -> replicas.removeExpiry(entry))
-                        .toCompletableFuture())
+                    Stages.direct(
+                            sharding
+                                .entityRefFor(KeyEntity.TYPE_KEY, entry.key())
+                                .<akka.Done>askWithStatus(
+                                    replyTo -> new KeyEntity.Expire(entry.expiresAtMillis(), replyTo),
+                                    settings.askTimeout()))
+                        .thenCompose(done -> replicas.removeExpiry(entry)))
             .toArray(CompletableFuture[]::new);
     context.pipeToSelf(
         CompletableFuture.allOf(expiries), (ok, failure) -> new SweepDone(due.size(), failure));

@@ -24,13 +24,14 @@ import io.kvstore.replication.HybridLogicalClock;
 import io.kvstore.replication.Partitioner;
 import io.kvstore.replication.Register;
 import io.kvstore.replication.ReplicaStore;
+import io.kvstore.storage.JournalIndexer;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 
 /**
  * One event-sourced entity per key, the key's single writer. It stamps each write with a new
- * version (version vector + HLC), journals it, stores the register in this node's replica store,
- * and only then acknowledges. Reads are answered from its state.
+ * version (version vector + HLC) and acknowledges once the event is journaled; the journal writes
+ * the key's register into this node's replica store in the same atomic batch ({@link
+ * #replicaIndexer}). Reads are answered from its state.
  */
 public final class KeyEntity
     extends EventSourcedBehaviorWithEnforcedReplies<KeyEntity.Command, KeyEntity.Event, KeyState> {
@@ -74,7 +75,21 @@ public final class KeyEntity
   public record Expired(Register register) implements Event {}
 
   /** Collaborators every entity of a node shares. */
-  public record Context(EntitySettings settings, HybridLogicalClock clock, ReplicaStore replicas) {}
+  public record Context(EntitySettings settings, HybridLogicalClock clock) {}
+
+  private static final String PERSISTENCE_ID_PREFIX = TYPE_KEY.name() + "|";
+
+  /**
+   * Keeps the replica store in step with the journal: each key event's register is written in
+   * the event's own batch. Register it with the storage before the first write.
+   */
+  public static JournalIndexer replicaIndexer(ReplicaStore replicas) {
+    return (persistenceId, event, batch) -> {
+      if (event instanceof Event keyEvent && persistenceId.startsWith(PERSISTENCE_ID_PREFIX)) {
+        replicas.addTo(batch, persistenceId.substring(PERSISTENCE_ID_PREFIX.length()), keyEvent.register());
+      }
+    };
+  }
 
   public static void init(ActorSystem<?> system, Context context, Partitioner partitioner) {
     ClusterSharding.get(system)
@@ -89,7 +104,7 @@ public final class KeyEntity
 
   public static PersistenceId persistenceId(String key) {
     // Not PersistenceId.of: keys may contain its separator '|'; the prefix keeps ids unique.
-    return PersistenceId.ofUniqueId(TYPE_KEY.name() + "|" + key);
+    return PersistenceId.ofUniqueId(PERSISTENCE_ID_PREFIX + key);
   }
 
   /** Shard id = the key's partition, so placement follows the ring. */
@@ -117,7 +132,6 @@ public final class KeyEntity
     }
   }
 
-  private final String key;
   private final Context context;
 
   private KeyEntity(String key, Context context) {
@@ -125,7 +139,6 @@ public final class KeyEntity
         persistenceId(key),
         SupervisorStrategy.restartWithBackoff(
             context.settings().restartMinBackoff(), context.settings().restartMaxBackoff(), 0.2));
-    this.key = key;
     this.context = context;
   }
 
@@ -159,7 +172,7 @@ public final class KeyEntity
       return rejected(state, now, put.replyTo());
     }
     Register next = state.put(put.value(), put.ttlMillis(), context.clock().now());
-    return persistAndStore(new Written(next), put.replyTo());
+    return persistAndReply(new Written(next), put.replyTo());
   }
 
   private ReplyEffect<Event, KeyState> onDelete(KeyState state, Delete delete) {
@@ -167,7 +180,7 @@ public final class KeyEntity
     if (state.liveAt(now).isEmpty() || !state.permits(delete.precondition(), now)) {
       return rejected(state, now, delete.replyTo());
     }
-    return persistAndStore(new Deleted(state.delete(context.clock().now())), delete.replyTo());
+    return persistAndReply(new Deleted(state.delete(context.clock().now())), delete.replyTo());
   }
 
   private ReplyEffect<Event, KeyState> onGet(KeyState state, Get get) {
@@ -179,12 +192,9 @@ public final class KeyEntity
     if (!state.isDueToExpire(expire.expiresAtMillis(), context.clock().wallMillis())) {
       return Effect().reply(expire.replyTo(), StatusReply.ack());
     }
-    Expired expired = new Expired(state.delete(context.clock().now()));
     return Effect()
-        .persist(expired)
-        .thenRun(s -> store(expired.register()).whenComplete((ok, failure) -> expire.replyTo().tell(
-            failure == null ? StatusReply.ack() : StatusReply.error(failure.getMessage()))))
-        .thenNoReply();
+        .persist(new Expired(state.delete(context.clock().now())))
+        .thenReply(expire.replyTo(), s -> StatusReply.ack());
   }
 
   private ReplyEffect<Event, KeyState> rejected(
@@ -193,24 +203,11 @@ public final class KeyEntity
         .reply(replyTo, StatusReply.success(new WriteOutcome(false, state.liveAt(now).orElse(null))));
   }
 
-  /**
-   * Journal first (the entity's durable record), then the replica store; the reply waits for
-   * both syncs. If the replica write fails the event is still journaled, and the error reply says
-   * the write may have been applied.
-   */
-  private ReplyEffect<Event, KeyState> persistAndStore(
+  private ReplyEffect<Event, KeyState> persistAndReply(
       Event event, ActorRef<StatusReply<WriteOutcome>> replyTo) {
     return Effect()
         .persist(event)
-        .thenRun(s -> store(event.register()).whenComplete((ok, failure) -> replyTo.tell(
-            failure == null
-                ? StatusReply.success(new WriteOutcome(true, event.register()))
-                : StatusReply.error("journaled but not stored in the replica store: " + failure.getMessage()))))
-        .thenNoReply();
-  }
-
-  private CompletionStage<Void> store(Register register) {
-    return context.replicas().put(key, register);
+        .thenReply(replyTo, s -> StatusReply.success(new WriteOutcome(true, event.register())));
   }
 
   @Override
@@ -226,14 +223,10 @@ public final class KeyEntity
   }
 
   private void onRecovered(KeyState state) {
-    if (state.register() == null) {
-      return;
-    }
-    context.clock().observe(state.register().stamp());
-    // A crash between the journal sync and the replica sync leaves the replica one write behind.
-    Optional<Register> replica = context.replicas().get(key);
-    if (replica.map(r -> !r.equals(state.register())).orElse(true)) {
-      store(state.register());
+    if (state.register() != null) {
+      // A new owner's stamps must come after every stamp this key has seen.
+      context.clock().observe(state.register().stamp());
     }
   }
+
 }

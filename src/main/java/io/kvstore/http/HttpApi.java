@@ -16,6 +16,7 @@ import akka.http.javadsl.server.Route;
 import akka.http.scaladsl.model.EntityStreamSizeException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvstore.Stages;
 import io.kvstore.api.Consistency;
 import io.kvstore.api.InvalidRequestException;
 import io.kvstore.api.KvEntry;
@@ -210,10 +211,8 @@ public final class HttpApi extends AllDirectives {
   }
 
   private CompletionStage<byte[]> readBody(HttpRequest request) {
-    return request
-        .entity()
-        .withSizeLimit(limits.maxValueBytes())
-        .toStrict(bodyReadTimeout.toMillis(), system)
+    return Stages.direct(
+            request.entity().withSizeLimit(limits.maxValueBytes()).toStrict(bodyReadTimeout.toMillis(), system))
         .thenApply(strict -> strict.getData().toArray());
   }
 

@@ -39,10 +39,9 @@ final class Guardian {
           RocksDbStorage storage = RocksDbStorage.get(system);
           HybridLogicalClock clock = HybridLogicalClock.system(settings.nodeId());
           ReplicaStore replicas = new ReplicaStore(storage, SerializationExtension.get(system));
+          storage.addJournalIndexer(KeyEntity.replicaIndexer(replicas));
           KeyEntity.init(
-              system,
-              new KeyEntity.Context(settings.entity(), clock, replicas),
-              new Partitioner(settings.partitions()));
+              system, new KeyEntity.Context(settings.entity(), clock), new Partitioner(settings.partitions()));
           context.spawn(
               ExpirySweeper.create(
                   replicas,

@@ -1,5 +1,6 @@
 package io.kvstore.node;
 
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.cluster.sharding.typed.javadsl.EntityRef;
@@ -7,6 +8,7 @@ import akka.pattern.StatusReply;
 import akka.persistence.query.EventEnvelope;
 import akka.persistence.query.PersistenceQuery;
 import akka.stream.javadsl.Sink;
+import io.kvstore.Stages;
 import io.kvstore.api.Consistency;
 import io.kvstore.api.InvalidRequestException;
 import io.kvstore.api.KvEntry;
@@ -65,8 +67,7 @@ public final class ShardedKvStore implements KvStore {
     return guarded(
         () -> {
           validateKey(key);
-          return entity(key)
-              .<KeyEntity.Lookup>askWithStatus(KeyEntity.Get::new, settings.requestTimeout())
+          return this.<KeyEntity.Lookup>ask(key, KeyEntity.Get::new)
               .thenApply(lookup -> Optional.ofNullable(lookup.register()).map(r -> entry(key, r)));
         },
         false);
@@ -85,10 +86,8 @@ public final class ShardedKvStore implements KvStore {
           }
           requireWritableStorage();
           long ttlMillis = options.ttl().toMillis();
-          return entity(key)
-              .<KeyEntity.WriteOutcome>askWithStatus(
-                  replyTo -> new KeyEntity.Put(value, precondition(options), ttlMillis, replyTo),
-                  settings.requestTimeout())
+          return this.<KeyEntity.WriteOutcome>ask(
+                  key, replyTo -> new KeyEntity.Put(value, precondition(options), ttlMillis, replyTo))
               .thenApply(
                   outcome -> {
                     if (!outcome.applied()) {
@@ -107,9 +106,7 @@ public final class ShardedKvStore implements KvStore {
           validateKey(key);
           requireWritableStorage();
           Precondition precondition = precondition(options);
-          return entity(key)
-              .<KeyEntity.WriteOutcome>askWithStatus(
-                  replyTo -> new KeyEntity.Delete(precondition, replyTo), settings.requestTimeout())
+          return this.<KeyEntity.WriteOutcome>ask(key, replyTo -> new KeyEntity.Delete(precondition, replyTo))
               .thenApply(
                   outcome -> {
                     if (outcome.applied()) {
@@ -129,10 +126,11 @@ public final class ShardedKvStore implements KvStore {
     return guarded(
         () -> {
           validateKey(key);
-          return readJournal
-              .currentEventsByPersistenceId(KeyEntity.persistenceId(key).id(), 0, Long.MAX_VALUE)
-              .map(envelope -> version(key, envelope))
-              .runWith(Sink.seq(), system)
+          return Stages.direct(
+                  readJournal
+                      .currentEventsByPersistenceId(KeyEntity.persistenceId(key).id(), 0, Long.MAX_VALUE)
+                      .map(envelope -> version(key, envelope))
+                      .runWith(Sink.seq(), system))
               .thenApply(
                   all ->
                       all.stream()
@@ -143,8 +141,10 @@ public final class ShardedKvStore implements KvStore {
         false);
   }
 
-  private EntityRef<KeyEntity.Command> entity(String key) {
-    return sharding.entityRefFor(KeyEntity.TYPE_KEY, key);
+  private <R> CompletableFuture<R> ask(
+      String key, Function<ActorRef<StatusReply<R>>, KeyEntity.Command> message) {
+    EntityRef<KeyEntity.Command> entity = sharding.entityRefFor(KeyEntity.TYPE_KEY, key);
+    return Stages.direct(entity.askWithStatus(message::apply, settings.requestTimeout()));
   }
 
   private void validateKey(String key) {

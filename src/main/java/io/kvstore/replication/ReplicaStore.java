@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
 
 /**
  * This node's copy of the registers it replicates, in {@link ColumnFamily#REGISTERS}, with a TTL
@@ -39,15 +41,15 @@ public final class ReplicaStore {
    * the newest register is always the one written last.
    */
   public CompletionStage<Void> put(String key, Register register) {
-    byte[] keyBytes = Keys.utf8(key);
-    byte[] value = serialization.serialize(register).get();
-    return storage.write(
-        batch -> {
-          batch.put(registers, keyBytes, value);
-          if (register.expiresAtMillis() != 0) {
-            batch.put(expiry, Keys.ofLongAndString(register.expiresAtMillis(), key), NOTHING);
-          }
-        });
+    return storage.write(batch -> addTo(batch, key, register));
+  }
+
+  /** Adds the writes of storing {@code register} to a batch that someone else commits. */
+  public void addTo(WriteBatch batch, String key, Register register) throws RocksDBException {
+    batch.put(registers, Keys.utf8(key), serialization.serialize(register).get());
+    if (register.expiresAtMillis() != 0) {
+      batch.put(expiry, Keys.ofLongAndString(register.expiresAtMillis(), key), NOTHING);
+    }
   }
 
   public Optional<Register> get(String key) {

@@ -26,8 +26,9 @@ import scala.jdk.javaapi.FutureConverters;
  *
  * <p>Events live in {@link ColumnFamily#JOURNAL} under (numeric persistence id, sequence number),
  * both 8 bytes big-endian; the highest sequence number is written in the same batch into {@link
- * ColumnFamily#JOURNAL_HIGHEST} and survives deletes, as Akka requires. Each call's writes go to
- * the group committer as one unit, so they are atomic and acknowledged only once synced.
+ * ColumnFamily#JOURNAL_HIGHEST} and survives deletes, as Akka requires. Each call's writes, with
+ * whatever the registered {@link JournalIndexer}s derive from the events, go to the group committer
+ * as one unit, so they are atomic and acknowledged only once synced.
  */
 public final class RocksDbJournal extends AsyncWriteJournal {
   private final RocksDbStorage storage = RocksDbStorage.get(Adapter.toTyped(context().system()));
@@ -35,7 +36,8 @@ public final class RocksDbJournal extends AsyncWriteJournal {
   private final Executor replayExecutor =
       context().system().dispatchers().lookup("kvstore.storage.blocking-dispatcher");
 
-  private record Prepared(PersistenceIds.Allocation allocation, List<byte[]> events, long lowest, long highest) {}
+  private record Prepared(
+      PersistenceIds.Allocation allocation, List<byte[]> serialized, List<Object> events, long lowest, long highest) {}
 
   @Override
   public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
@@ -43,12 +45,14 @@ public final class RocksDbJournal extends AsyncWriteJournal {
     List<Prepared> accepted = new ArrayList<>();
     for (AtomicWrite write : messages) {
       try {
-        List<byte[]> events = new ArrayList<>();
+        List<byte[]> serialized = new ArrayList<>();
+        List<Object> events = new ArrayList<>();
         for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
-          events.add(serialization.serialize(repr).get());
+          serialized.add(serialization.serialize(repr).get());
+          events.add(repr.payload());
         }
         PersistenceIds.Allocation allocation = storage.persistenceIds().findOrAllocate(write.persistenceId());
-        accepted.add(new Prepared(allocation, events, write.lowestSequenceNr(), write.highestSequenceNr()));
+        accepted.add(new Prepared(allocation, serialized, events, write.lowestSequenceNr(), write.highestSequenceNr()));
         results.add(Optional.empty());
       } catch (Exception e) {
         // A write that cannot be serialized is rejected alone; Akka tells its entity.
@@ -68,8 +72,11 @@ public final class RocksDbJournal extends AsyncWriteJournal {
                     p.allocation().writeTo(batch, storage);
                     long id = p.allocation().id();
                     long seq = p.lowest();
-                    for (byte[] event : p.events()) {
+                    for (byte[] event : p.serialized()) {
                       batch.put(journal, Keys.ofLongs(id, seq++), event);
+                    }
+                    for (Object event : p.events()) {
+                      storage.indexJournaledEvent(p.allocation().persistenceId(), event, batch);
                     }
                     batch.put(highest, Keys.ofLong(id), Keys.ofLong(p.highest()));
                   }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -20,6 +21,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Env;
 import org.rocksdb.SstFileManager;
+import org.rocksdb.WriteBatch;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -61,6 +63,7 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
   private final Map<ColumnFamily, ColumnFamilyHandle> handles = new EnumMap<>(ColumnFamily.class);
   private final GroupCommitter committer;
   private final PersistenceIds persistenceIds;
+  private final List<JournalIndexer> journalIndexers = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
   private final CompletableFuture<Void> whenClosed = new CompletableFuture<>();
 
@@ -189,6 +192,17 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
 
   public long committedWrites() {
     return committer.writeCount();
+  }
+
+  /** Registers writes to make with every journaled event; call before the first write. */
+  public void addJournalIndexer(JournalIndexer indexer) {
+    journalIndexers.add(indexer);
+  }
+
+  void indexJournaledEvent(String persistenceId, Object event, WriteBatch batch) throws RocksDBException {
+    for (JournalIndexer indexer : journalIndexers) {
+      indexer.index(persistenceId, event, batch);
+    }
   }
 
   PersistenceIds persistenceIds() {

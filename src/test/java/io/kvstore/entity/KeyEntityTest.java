@@ -13,32 +13,23 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.pattern.StatusReply;
 import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import akka.serialization.SerializationExtension;
 import com.typesafe.config.ConfigFactory;
 import io.kvstore.replication.HybridLogicalClock;
 import io.kvstore.replication.Register;
-import io.kvstore.replication.ReplicaStore;
-import io.kvstore.storage.RocksDbStorage;
-import io.kvstore.storage.StorageSettings;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The entity's rules with Akka's in-memory test journal; its replica store is real RocksDB. */
+/** The entity's rules, with Akka's in-memory test journal. */
 class KeyEntityTest {
   private static final String KEY = "user/42";
   private static final int HISTORY = 3;
 
-  @TempDir Path directory;
   private ActorTestKit testKit;
-  private RocksDbStorage storage;
-  private ReplicaStore replicas;
   private final AtomicLong wall = new AtomicLong(1_000_000);
   private EventSourcedBehaviorTestKit<KeyEntity.Command, KeyEntity.Event, KeyState> entity;
 
@@ -50,22 +41,16 @@ class KeyEntityTest {
                 .withFallback(PersistenceTestKitSnapshotPlugin.config())
                 .withFallback(ConfigFactory.parseString("akka.actor.provider = local"))
                 .withFallback(ConfigFactory.load()));
-    storage =
-        RocksDbStorage.open(
-            new StorageSettings(directory, true, 64, Duration.ofMillis(100), 1000, 8 << 20, 0));
-    replicas = new ReplicaStore(storage, SerializationExtension.get(testKit.system()));
     KeyEntity.Context context =
         new KeyEntity.Context(
             new EntitySettings(HISTORY, Duration.ofMillis(100), Duration.ofSeconds(1), 1000),
-            new HybridLogicalClock("n1", wall::get),
-            replicas);
+            new HybridLogicalClock("n1", wall::get));
     entity = EventSourcedBehaviorTestKit.create(testKit.system(), KeyEntity.create(KEY, context));
   }
 
   @AfterEach
   void stop() {
     testKit.shutdownTestKit();
-    storage.close();
   }
 
   private static byte[] bytes(String text) {
@@ -85,11 +70,13 @@ class KeyEntityTest {
   }
 
   @Test
-  void aPutIsJournaledStoredInTheReplicaAndReadBack() {
-    KeyEntity.WriteOutcome outcome = put("hello", Precondition.NONE, 0);
-    assertTrue(outcome.applied());
+  void aPutIsJournaledAndReadBack() {
+    var result =
+        entity.<StatusReply<KeyEntity.WriteOutcome>>runCommand(
+            replyTo -> new KeyEntity.Put(bytes("hello"), Precondition.NONE, 0, replyTo));
+    assertTrue(result.reply().getValue().applied());
+    assertEquals(new KeyEntity.Written(result.reply().getValue().register()), result.event());
     assertArrayEquals(bytes("hello"), get().value());
-    assertEquals(outcome.register(), replicas.get(KEY).orElseThrow());
   }
 
   @Test
@@ -137,15 +124,12 @@ class KeyEntityTest {
     assertInstanceOf(KeyEntity.Deleted.class, deleted.event());
     assertTrue(deleted.stateOfType(KeyState.class).register().tombstone());
     assertNull(get());
-    assertTrue(replicas.get(KEY).orElseThrow().tombstone(), "the tombstone replicates like a write");
   }
 
   @Test
   void anExpiredValueReadsAbsentAndTheSweepTurnsItIntoATombstone() {
     Register written = put("short-lived", Precondition.NONE, 5_000).register();
     assertEquals(wall.get() + 5_000, written.expiresAtMillis());
-    assertEquals(List.of(new ReplicaStore.DueExpiry(KEY, written.expiresAtMillis())),
-        replicas.dueExpiries(written.expiresAtMillis(), 10));
 
     var early =
         entity.<StatusReply<Done>>runCommand(replyTo -> new KeyEntity.Expire(written.expiresAtMillis(), replyTo));
@@ -156,8 +140,7 @@ class KeyEntityTest {
     var due =
         entity.<StatusReply<Done>>runCommand(replyTo -> new KeyEntity.Expire(written.expiresAtMillis(), replyTo));
     assertTrue(due.reply().isSuccess());
-    assertInstanceOf(KeyEntity.Expired.class, due.event());
-    assertTrue(replicas.get(KEY).orElseThrow().tombstone());
+    assertTrue(assertInstanceOf(KeyEntity.Expired.class, due.event()).register().tombstone());
   }
 
   @Test

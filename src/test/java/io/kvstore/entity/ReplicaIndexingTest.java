@@ -1,0 +1,56 @@
+package io.kvstore.entity;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.serialization.SerializationExtension;
+import com.typesafe.config.ConfigFactory;
+import io.kvstore.api.WriteOptions;
+import io.kvstore.api.WriteResult;
+import io.kvstore.node.KvNode;
+import io.kvstore.replication.Register;
+import io.kvstore.replication.ReplicaStore;
+import io.kvstore.storage.RocksDbStorage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Through the real RocksDB journal, every key event lands in the replica store in its own batch. */
+class ReplicaIndexingTest {
+  @TempDir Path directory;
+
+  @Test
+  void writesDeletesAndTtlsReachTheReplicaStoreWithTheJournal() {
+    try (KvNode node =
+        KvNode.start(
+            ConfigFactory.parseMap(
+                Map.of(
+                    "kvstore.storage.directory", directory.toString(),
+                    "kvstore.http.enabled", false,
+                    "kvstore.ttl.sweep-interval", "1h",
+                    "akka.remote.artery.canonical.port", 0)))) {
+      ReplicaStore replicas =
+          new ReplicaStore(RocksDbStorage.get(node.system()), SerializationExtension.get(node.system()));
+      byte[] value = "v".getBytes(StandardCharsets.UTF_8);
+
+      WriteResult written = node.store().put("a/key", value).toCompletableFuture().join();
+      Register stored = replicas.get("a/key").orElseThrow();
+      assertEquals(written.version(), stored.versionToken());
+      assertArrayEquals(value, stored.value());
+
+      node.store().delete("a/key").toCompletableFuture().join();
+      assertTrue(replicas.get("a/key").orElseThrow().tombstone(), "a tombstone replicates like a write");
+
+      WriteResult expiring =
+          node.store().put("ttl", value, WriteOptions.defaults().withTtl(Duration.ofHours(1))).toCompletableFuture().join();
+      assertEquals(
+          List.of(new ReplicaStore.DueExpiry("ttl", expiring.expiresAtMillis())),
+          replicas.dueExpiries(expiring.expiresAtMillis(), 10));
+    }
+  }
+}
