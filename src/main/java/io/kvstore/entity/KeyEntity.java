@@ -84,11 +84,10 @@ public final class KeyEntity
    * the event's own batch. Register it with the storage before the first write.
    */
   public static JournalIndexer replicaIndexer(ReplicaStore replicas) {
-    return (persistenceId, event, batch) -> {
-      if (event instanceof Event keyEvent && persistenceId.startsWith(PERSISTENCE_ID_PREFIX)) {
-        replicas.addTo(batch, persistenceId.substring(PERSISTENCE_ID_PREFIX.length()), keyEvent.register());
-      }
-    };
+    return (persistenceId, event) ->
+        event instanceof Event keyEvent && persistenceId.startsWith(PERSISTENCE_ID_PREFIX)
+            ? Optional.of(replicas.writesOf(persistenceId.substring(PERSISTENCE_ID_PREFIX.length()), keyEvent.register()))
+            : Optional.empty();
   }
 
   public static void init(ActorSystem<?> system, Context context, Partitioner partitioner) {

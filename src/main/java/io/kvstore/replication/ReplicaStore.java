@@ -1,6 +1,7 @@
 package io.kvstore.replication;
 
 import akka.serialization.Serialization;
+import io.kvstore.storage.BatchOps;
 import io.kvstore.storage.ColumnFamily;
 import io.kvstore.storage.Keys;
 import io.kvstore.storage.RocksDbStorage;
@@ -9,9 +10,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteBatch;
 
 /**
  * This node's copy of the registers it replicates, in {@link ColumnFamily#REGISTERS}, with a TTL
@@ -41,15 +40,21 @@ public final class ReplicaStore {
    * the newest register is always the one written last.
    */
   public CompletionStage<Void> put(String key, Register register) {
-    return storage.write(batch -> addTo(batch, key, register));
+    return storage.write(writesOf(key, register));
   }
 
-  /** Adds the writes of storing {@code register} to a batch that someone else commits. */
-  public void addTo(WriteBatch batch, String key, Register register) throws RocksDBException {
-    batch.put(registers, Keys.utf8(key), serialization.serialize(register).get());
-    if (register.expiresAtMillis() != 0) {
-      batch.put(expiry, Keys.ofLongAndString(register.expiresAtMillis(), key), NOTHING);
-    }
+  /** The writes that store {@code register}, encoded now, for a batch that someone else commits. */
+  public BatchOps writesOf(String key, Register register) {
+    byte[] keyBytes = Keys.utf8(key);
+    byte[] value = serialization.serialize(register).get();
+    byte[] expiryKey =
+        register.expiresAtMillis() == 0 ? null : Keys.ofLongAndString(register.expiresAtMillis(), key);
+    return batch -> {
+      batch.put(registers, keyBytes, value);
+      if (expiryKey != null) {
+        batch.put(expiry, expiryKey, NOTHING);
+      }
+    };
   }
 
   public Optional<Register> get(String key) {

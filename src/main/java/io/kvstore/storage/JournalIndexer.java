@@ -1,14 +1,14 @@
 package io.kvstore.storage;
 
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
+import java.util.Optional;
 
 /**
- * Adds writes derived from a journaled event to the same {@link WriteBatch} as the event, so the
- * derived data (the replica register of a key) is exactly as durable as the event and costs no
- * second sync.
+ * Derives writes from an event about to be journaled; they go into the event's own {@code
+ * WriteBatch}, so the derived data (the replica register of a key) is exactly as durable as the
+ * event and costs no second sync. Called before the batch is queued, so that encoding work stays
+ * off the single group-commit thread.
  */
 @FunctionalInterface
 public interface JournalIndexer {
-  void index(String persistenceId, Object event, WriteBatch batch) throws RocksDBException;
+  Optional<BatchOps> index(String persistenceId, Object event);
 }

@@ -37,7 +37,7 @@ public final class RocksDbJournal extends AsyncWriteJournal {
       context().system().dispatchers().lookup("kvstore.storage.blocking-dispatcher");
 
   private record Prepared(
-      PersistenceIds.Allocation allocation, List<byte[]> serialized, List<Object> events, long lowest, long highest) {}
+      PersistenceIds.Allocation allocation, List<byte[]> serialized, List<BatchOps> derived, long lowest, long highest) {}
 
   @Override
   public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
@@ -46,13 +46,13 @@ public final class RocksDbJournal extends AsyncWriteJournal {
     for (AtomicWrite write : messages) {
       try {
         List<byte[]> serialized = new ArrayList<>();
-        List<Object> events = new ArrayList<>();
+        List<BatchOps> derived = new ArrayList<>();
         for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
           serialized.add(serialization.serialize(repr).get());
-          events.add(repr.payload());
+          derived.addAll(storage.indexJournaledEvent(write.persistenceId(), repr.payload()));
         }
         PersistenceIds.Allocation allocation = storage.persistenceIds().findOrAllocate(write.persistenceId());
-        accepted.add(new Prepared(allocation, serialized, events, write.lowestSequenceNr(), write.highestSequenceNr()));
+        accepted.add(new Prepared(allocation, serialized, derived, write.lowestSequenceNr(), write.highestSequenceNr()));
         results.add(Optional.empty());
       } catch (Exception e) {
         // A write that cannot be serialized is rejected alone; Akka tells its entity.
@@ -75,8 +75,8 @@ public final class RocksDbJournal extends AsyncWriteJournal {
                     for (byte[] event : p.serialized()) {
                       batch.put(journal, Keys.ofLongs(id, seq++), event);
                     }
-                    for (Object event : p.events()) {
-                      storage.indexJournaledEvent(p.allocation().persistenceId(), event, batch);
+                    for (BatchOps ops : p.derived()) {
+                      ops.writeTo(batch);
                     }
                     batch.put(highest, Keys.ofLong(id), Keys.ofLong(p.highest()));
                   }

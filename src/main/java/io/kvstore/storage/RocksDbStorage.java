@@ -21,7 +21,6 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Env;
 import org.rocksdb.SstFileManager;
-import org.rocksdb.WriteBatch;
 import org.rocksdb.LRUCache;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -199,10 +198,12 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
     journalIndexers.add(indexer);
   }
 
-  void indexJournaledEvent(String persistenceId, Object event, WriteBatch batch) throws RocksDBException {
+  List<BatchOps> indexJournaledEvent(String persistenceId, Object event) {
+    List<BatchOps> derived = new ArrayList<>(1);
     for (JournalIndexer indexer : journalIndexers) {
-      indexer.index(persistenceId, event, batch);
+      indexer.index(persistenceId, event).ifPresent(derived::add);
     }
+    return derived;
   }
 
   PersistenceIds persistenceIds() {
