@@ -12,11 +12,11 @@ threads=2
 if ! command -v wrk >/dev/null || ! command -v redis-server >/dev/null; then
   apt-get update -qq && apt-get install -y -qq wrk redis-server redis-tools >/dev/null
 fi
-(cd "$root" && mvn -B -q -DskipTests package)
+(cd "$root" && mvn -B -q -DskipTests package)  # bin/kvstore would too, but not inside the timing
 
 data="$(mktemp -d)"
 log="$data/node.log"
-java -Xmx2g -jar "$root/target/kvstore.jar" --data-dir "$data/db" --http-port 0 --remote-port 0 >"$log" 2>&1 &
+KVSTORE_JAVA_OPTS="-Xmx2g" "$root/bin/kvstore" --data-dir "$data/db" --http-port 0 --remote-port 0 >"$log" 2>&1 &
 node=$!
 trap 'kill $node 2>/dev/null; wait $node 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 120); do
