@@ -36,7 +36,14 @@ final class Guardian {
           if (system.settings().config().getStringList("akka.cluster.seed-nodes").isEmpty()) {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
           }
-          RocksDbStorage storage = RocksDbStorage.get(system);
+          RocksDbStorage storage;
+          try {
+            storage = RocksDbStorage.get(system);
+          } catch (RuntimeException e) {
+            // Fail start-up now, with the reason, rather than at the start-up timeout.
+            started.completeExceptionally(e);
+            throw e;
+          }
           HybridLogicalClock clock = HybridLogicalClock.system(settings.nodeId());
           ReplicaStore replicas = new ReplicaStore(storage, SerializationExtension.get(system));
           storage.addJournalIndexer(KeyEntity.replicaIndexer(replicas));

@@ -48,9 +48,12 @@ public final class KvNode implements AutoCloseable {
       Thread.currentThread().interrupt();
       system.terminate();
       throw new IllegalStateException("interrupted while starting", e);
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException e) {
       system.terminate();
-      throw new IllegalStateException("kvstore node did not start: " + e.getMessage(), e);
+      throw new IllegalStateException("kvstore node did not start: " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      system.terminate();
+      throw new IllegalStateException("kvstore node did not start within " + startupTimeout, e);
     }
   }
 

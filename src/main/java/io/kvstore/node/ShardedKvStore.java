@@ -266,9 +266,4 @@ public final class ShardedKvStore implements KvStore {
   private interface RequestBody<T> {
     CompletionStage<T> run();
   }
-
-  /** For health and status: is the node's storage taking writes. */
-  public boolean storageWritable() {
-    return storage.isWritable();
-  }
 }

@@ -21,10 +21,6 @@ public final class HybridLogicalClock {
     return new HybridLogicalClock(node, System::currentTimeMillis);
   }
 
-  public String node() {
-    return node;
-  }
-
   /** The wall clock this HLC reads: the one "now" for TTL checks on this node. */
   public long wallMillis() {
     return wallClockMillis.getAsLong();

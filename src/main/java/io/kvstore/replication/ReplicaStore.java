@@ -14,8 +14,7 @@ import org.rocksdb.RocksIterator;
 
 /**
  * This node's copy of the registers it replicates, in {@link ColumnFamily#REGISTERS}, with a TTL
- * index in {@link ColumnFamily#EXPIRY}. Writes go through the storage group commit, so a put is
- * acknowledged only once synced.
+ * index in {@link ColumnFamily#EXPIRY}. Its writes travel in the journal's group-commit batches.
  */
 public final class ReplicaStore {
   private static final byte[] NOTHING = new byte[0];
@@ -36,14 +35,10 @@ public final class ReplicaStore {
   }
 
   /**
-   * Stores the key's register. The caller serialises writes per key (the key's entity does), so
+   * The writes that store {@code register}, encoded now, for a batch that someone else commits
+   * (the journal's, see KeyEntity.replicaIndexer). The key's entity serialises writes per key, so
    * the newest register is always the one written last.
    */
-  public CompletionStage<Void> put(String key, Register register) {
-    return storage.write(writesOf(key, register));
-  }
-
-  /** The writes that store {@code register}, encoded now, for a batch that someone else commits. */
   public BatchOps writesOf(String key, Register register) {
     byte[] keyBytes = Keys.utf8(key);
     byte[] value = serialization.serialize(register).get();
@@ -83,10 +78,5 @@ public final class ReplicaStore {
   public CompletionStage<Void> removeExpiry(DueExpiry entry) {
     byte[] indexKey = Keys.ofLongAndString(entry.expiresAtMillis(), entry.key());
     return storage.write(batch -> batch.delete(expiry, indexKey));
-  }
-
-  /** RocksDB's estimate of the registers held here, tombstones included. */
-  public long estimatedKeys() {
-    return storage.estimateKeys(ColumnFamily.REGISTERS);
   }
 }

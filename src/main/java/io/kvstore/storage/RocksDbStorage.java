@@ -163,15 +163,6 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
     return db.newIterator(handle(family));
   }
 
-  /** RocksDB's own estimate of the live keys in a column family (cheap, approximate). */
-  public long estimateKeys(ColumnFamily family) {
-    try {
-      return db.getLongProperty(handle(family), "rocksdb.estimate-num-keys");
-    } catch (RocksDBException e) {
-      throw new StorageUnavailableException("property read failed: " + e.getMessage(), e);
-    }
-  }
-
   public boolean isWritable() {
     return !closed && committer.isAvailable();
   }

@@ -3,10 +3,12 @@ package io.kvstore.node;
 import static io.kvstore.http.HttpClientFixture.assertError;
 import static io.kvstore.http.HttpClientFixture.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.kvstore.api.KvStoreNode;
 import io.kvstore.http.HttpClientFixture;
@@ -26,9 +28,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A data directory that fills up: writes get a clear 503, reads keep working, nothing
- * acknowledged is lost, and writes resume once space is freed. Runs on a small tmpfs, so it needs
- * root (as CI has); elsewhere it is skipped, not passed.
+ * A data directory that fills up or turns read-only: writes get a clear 503, reads keep working,
+ * nothing acknowledged is lost; writes resume once space is freed, or (read-only: RocksDB cannot
+ * leave its error state in-process) after a restart, which /health/alive asks for. Runs on a
+ * small tmpfs, so it needs root (as CI has); elsewhere it is skipped, not passed.
  */
 class StorageFullTest {
   @TempDir Path mountPoint;
@@ -55,11 +58,11 @@ class StorageFullTest {
   }
 
   private static KvStoreNode startNode(Path dataDir) {
-    return KvStoreNode.builder()
-        .dataDirectory(dataDir)
-        .httpPort(0)
-        .config(ConfigFactory.parseString("kvstore.storage.min-free-space = 4MiB"))
-        .start();
+    return startNode(dataDir, ConfigFactory.parseString("kvstore.storage.min-free-space = 4MiB"));
+  }
+
+  private static KvStoreNode startNode(Path dataDir, Config config) {
+    return KvStoreNode.builder().dataDirectory(dataDir).httpPort(0).config(config).start();
   }
 
   /** Fills the filesystem to the last byte. */
@@ -115,6 +118,62 @@ class StorageFullTest {
     }
     try (KvStoreNode restarted = startNode(dataDir)) {
       assertAllPresent(new HttpClientFixture(restarted.httpPort().orElseThrow()), acknowledged);
+    }
+  }
+
+  @Test
+  void aReadOnlyDataDirectoryStopsStartUpWithTheReasonAndChangesNothing() throws Exception {
+    Path dataDir = mountPoint.resolve("data");
+    try (KvStoreNode node = startNode(dataDir)) {
+      assertEquals(200, new HttpClientFixture(node.httpPort().orElseThrow()).put("/api/v1/keys/kept", "kept".getBytes()).statusCode());
+    }
+    assertEquals(0, run("mount", "-o", "remount,ro", mountPoint.toString()));
+    try {
+      IllegalStateException refused = assertThrows(IllegalStateException.class, () -> startNode(dataDir));
+      assertTrue(refused.getMessage().contains("cannot open RocksDB at " + dataDir), refused.getMessage());
+    } finally {
+      assertEquals(0, run("mount", "-o", "remount,rw", mountPoint.toString()));
+    }
+    try (KvStoreNode node = startNode(dataDir)) {
+      assertEquals("kept", value(new HttpClientFixture(node.httpPort().orElseThrow()), "kept"));
+    }
+  }
+
+  @Test
+  void aWriteErrorInsideRocksDbIsFatalAndARestartLosesNothing() throws Exception {
+    Path dataDir = mountPoint.resolve("data");
+    Path filler = mountPoint.resolve("filler");
+    Map<String, String> acknowledged = new LinkedHashMap<>();
+    // No free-space floor: RocksDB itself runs into ENOSPC, the failure the floor normally avoids.
+    Config noFloor = ConfigFactory.parseString("kvstore.storage.min-free-space = 0");
+    try (KvStoreNode node = startNode(dataDir, noFloor)) {
+      HttpClientFixture http = new HttpClientFixture(node.httpPort().orElseThrow());
+      for (int i = 0; i < 20; i++) {
+        assertEquals(200, http.put("/api/v1/keys/r" + i, ("v" + i).getBytes()).statusCode());
+        acknowledged.put("r" + i, "v" + i);
+      }
+      fill(filler);
+      HttpResponse<byte[]> refused = null;
+      for (int i = 0; i < 5_000 && refused == null; i++) {
+        HttpResponse<byte[]> response = http.put("/api/v1/keys/late-" + i, new byte[4096]);
+        if (response.statusCode() == 200) {
+          acknowledged.put("late-" + i, null);
+        } else {
+          refused = response;
+        }
+      }
+      assertTrue(refused != null, "no write was refused on a full disk");
+      assertError(refused, 503, "storage_unavailable");
+      assertError(http.get("/health/alive"), 503, "failed");
+      assertEquals("v3", value(http, "r3"), "reads keep working");
+      Files.delete(filler);
+      assertError(http.put("/api/v1/keys/still-refused", "x".getBytes()), 503, "storage_unavailable");
+    }
+    try (KvStoreNode restarted = startNode(dataDir, noFloor)) {
+      HttpClientFixture http = new HttpClientFixture(restarted.httpPort().orElseThrow());
+      assertAllPresent(http, acknowledged);
+      assertEquals(200, http.put("/api/v1/keys/after-restart", "ok".getBytes()).statusCode());
+      assertEquals(200, http.get("/health/alive").statusCode());
     }
   }
 
