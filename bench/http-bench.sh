@@ -2,7 +2,8 @@
 # Benchmark of one kvstore node over HTTP with wrk (1 KiB values, 50 connections), with Redis
 # in the same run as the peer: redis-benchmark with the same value size, clients and keyspace,
 # once with `appendfsync always` (synced like kvstore's writes) and once without persistence.
-# Usage: bench/http-bench.sh [seconds]   (default 20 s per workload)
+# Usage: bench/http-bench.sh [seconds]   (default 20 s per workload); KVSTORE_JAVA_OPTS is passed on
+# to the node (e.g. -XX:+UseShenandoahGC).
 # Prints a table and writes it to bench/results/http-<time>.txt.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,7 +17,7 @@ fi
 
 data="$(mktemp -d)"
 log="$data/node.log"
-KVSTORE_JAVA_OPTS="-Xmx2g" "$root/bin/kvstore" --data-dir "$data/db" --http-port 0 --remote-port 0 >"$log" 2>&1 &
+KVSTORE_JAVA_OPTS="-Xmx2g ${KVSTORE_JAVA_OPTS:-}" "$root/bin/kvstore" --data-dir "$data/db" --http-port 0 --remote-port 0 >"$log" 2>&1 &
 node=$!
 trap 'kill $node 2>/dev/null; wait $node 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 120); do
@@ -52,7 +53,7 @@ mkdir -p "$root/bench/results"
 out="$root/bench/results/http-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
   echo "# 1 KiB values, 50 connections, 10,000 keys; $(nproc) cores; $(date -u)"
-  echo "# kvstore: 1 node, sync=always, wrk -t$threads over HTTP; redis $(redis-server --version | grep -o 'v=[0-9.]*'), redis-benchmark; all over loopback TCP"
+  echo "# kvstore: 1 node, sync=always, JVM options '-Xmx2g ${KVSTORE_JAVA_OPTS:-}', wrk -t$threads over HTTP; redis $(redis-server --version | grep -o 'v=[0-9.]*'), redis-benchmark; all over loopback TCP"
   # Unreported warm-up (JIT, shard start-up, entity recovery), which also writes every key the
   # GET workload reads.
   run warmup-preload put.lua 15 KEYSPACE=10000 SEQUENTIAL=1 >/dev/null
