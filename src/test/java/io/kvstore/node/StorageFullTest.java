@@ -12,6 +12,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.kvstore.api.KvStoreNode;
 import io.kvstore.http.HttpClientFixture;
+import io.kvstore.testing.Eventually;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.http.HttpResponse;
@@ -110,7 +111,8 @@ class StorageFullTest {
       assertEquals(200, http.get("/health/alive").statusCode(), "a full disk is not a reason to restart");
 
       Files.delete(filler);
-      awaitWritable(http);
+      Eventually.await(
+          Duration.ofSeconds(30), "storage writable after freeing space", () -> http.get("/health/ready").statusCode() == 200);
       assertEquals(200, http.put("/api/v1/keys/after", "after".getBytes()).statusCode());
       acknowledged.put("after", "after");
       assertEquals(200, http.get("/health/ready").statusCode());
@@ -175,17 +177,6 @@ class StorageFullTest {
       assertEquals(200, http.put("/api/v1/keys/after-restart", "ok".getBytes()).statusCode());
       assertEquals(200, http.get("/health/alive").statusCode());
     }
-  }
-
-  private static void awaitWritable(HttpClientFixture http) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (http.get("/health/ready").statusCode() == 200) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("storage did not become writable within 30 s of freeing space");
   }
 
   private static String value(HttpClientFixture http, String key) {
