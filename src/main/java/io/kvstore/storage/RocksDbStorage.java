@@ -4,6 +4,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
 import java.io.IOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -72,7 +74,8 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
       ColumnFamilyOptions cfOptions,
       LRUCache blockCache,
       RocksDB db,
-      List<ColumnFamilyHandle> handleList) {
+      List<ColumnFamilyHandle> handleList,
+      LongSupplier usableSpace) {
     this.settings = settings;
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
@@ -82,17 +85,29 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
     for (int i = 0; i < families.length; i++) {
       handles.put(families[i], handleList.get(i));
     }
-    this.committer = new GroupCommitter(db, settings, () -> usableSpace(settings.directory()));
+    this.committer = new GroupCommitter(db, settings, usableSpace);
     this.persistenceIds = new PersistenceIds(this, settings.persistenceIdCacheSize());
   }
 
-  private static long usableSpace(Path directory) {
+  /**
+   * Free space of the data directory's filesystem, read before every group commit: the file
+   * store is looked up once (that parses the mount table), each reading is one statvfs call.
+   */
+  private static LongSupplier usableSpace(Path directory) {
+    FileStore store;
     try {
-      return Files.getFileStore(directory).getUsableSpace();
+      store = Files.getFileStore(directory);
     } catch (IOException e) {
-      // Cannot tell: let the write try, RocksDB reports a real failure itself.
-      return Long.MAX_VALUE;
+      throw new StorageUnavailableException("cannot find the filesystem of " + directory, e);
     }
+    return () -> {
+      try {
+        return store.getUsableSpace();
+      } catch (IOException e) {
+        // Cannot tell: let the write try; RocksDB reports a real failure itself.
+        return Long.MAX_VALUE;
+      }
+    };
   }
 
   public static RocksDbStorage open(StorageSettings settings) {
@@ -101,6 +116,7 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
     } catch (IOException e) {
       throw new StorageUnavailableException("cannot create " + settings.directory(), e);
     }
+    LongSupplier usableSpace = usableSpace(settings.directory());
     LRUCache blockCache = new LRUCache(settings.blockCacheBytes());
     SstFileManager sstFileManager;
     try {
@@ -129,7 +145,7 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
     try {
       RocksDB db =
           RocksDB.open(dbOptions, settings.directory().toString(), descriptors, handleList);
-      return new RocksDbStorage(settings, dbOptions, cfOptions, blockCache, db, handleList);
+      return new RocksDbStorage(settings, dbOptions, cfOptions, blockCache, db, handleList, usableSpace);
     } catch (RocksDBException e) {
       dbOptions.close();
       cfOptions.close();
