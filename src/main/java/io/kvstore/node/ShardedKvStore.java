@@ -32,9 +32,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
@@ -51,6 +53,7 @@ public final class ShardedKvStore implements KvStore {
   private final RocksDbStorage storage;
   private final RocksDbReadJournal readJournal;
   private final KvStoreSettings settings;
+  private final Set<CompletableFuture<?>> writesInFlight = ConcurrentHashMap.newKeySet();
 
   public ShardedKvStore(ActorSystem<?> system, KvStoreSettings settings) {
     this.system = system;
@@ -60,6 +63,7 @@ public final class ShardedKvStore implements KvStore {
         PersistenceQuery.get(system)
             .getReadJournalFor(RocksDbReadJournal.class, RocksDbReadJournal.IDENTIFIER);
     this.settings = settings;
+    storage.onUnavailable(this::failWritesInFlight);
   }
 
   @Override
@@ -86,8 +90,9 @@ public final class ShardedKvStore implements KvStore {
           }
           requireWritableStorage();
           long ttlMillis = options.ttl().toMillis();
-          return this.<KeyEntity.WriteOutcome>ask(
-                  key, replyTo -> new KeyEntity.Put(value, precondition(options), ttlMillis, replyTo))
+          return tracked(
+                  this.<KeyEntity.WriteOutcome>ask(
+                      key, replyTo -> new KeyEntity.Put(value, precondition(options), ttlMillis, replyTo)))
               .thenApply(
                   outcome -> {
                     if (!outcome.applied()) {
@@ -106,7 +111,7 @@ public final class ShardedKvStore implements KvStore {
           validateKey(key);
           requireWritableStorage();
           Precondition precondition = precondition(options);
-          return this.<KeyEntity.WriteOutcome>ask(key, replyTo -> new KeyEntity.Delete(precondition, replyTo))
+          return tracked(this.<KeyEntity.WriteOutcome>ask(key, replyTo -> new KeyEntity.Delete(precondition, replyTo)))
               .thenApply(
                   outcome -> {
                     if (outcome.applied()) {
@@ -139,6 +144,20 @@ public final class ShardedKvStore implements KvStore {
                           .toList());
         },
         false);
+  }
+
+  /** A write's answer, kept until it completes so that a storage failure can end it early. */
+  private <R> CompletableFuture<R> tracked(CompletableFuture<R> write) {
+    writesInFlight.add(write);
+    write.whenComplete((result, failure) -> writesInFlight.remove(write));
+    return write;
+  }
+
+  private void failWritesInFlight() {
+    for (CompletableFuture<?> write : writesInFlight) {
+      write.completeExceptionally(
+          new UnavailableException("storage_unavailable", storage.unavailableReason(), true, null));
+    }
   }
 
   private <R> CompletableFuture<R> ask(

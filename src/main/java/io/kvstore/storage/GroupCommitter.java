@@ -38,6 +38,7 @@ final class GroupCommitter implements AutoCloseable {
   private final RocksDB db;
   private final WriteOptions writeOptions;
   private final int maxBatchWrites;
+  private final Runnable onUnavailable;
   private final long probeIntervalMillis;
   private final long minFreeSpaceBytes;
   private final LongSupplier usableSpaceBytes;
@@ -50,8 +51,11 @@ final class GroupCommitter implements AutoCloseable {
   private volatile boolean failed;
   private volatile boolean running = true;
 
-  GroupCommitter(RocksDB db, StorageSettings settings, LongSupplier usableSpaceBytes) {
+  /** @param onUnavailable run on the commit thread each time writes start being refused */
+  GroupCommitter(
+      RocksDB db, StorageSettings settings, LongSupplier usableSpaceBytes, Runnable onUnavailable) {
     this.db = db;
+    this.onUnavailable = onUnavailable;
     this.minFreeSpaceBytes = settings.minFreeSpaceBytes();
     this.usableSpaceBytes = usableSpaceBytes;
     this.writeOptions = new WriteOptions().setSync(settings.syncBeforeAck());
@@ -131,6 +135,7 @@ final class GroupCommitter implements AutoCloseable {
               + minFreeSpaceBytes + " bytes)";
       available = false;
       log.error("refusing writes: {}", unavailableReason);
+      onUnavailable.run();
     }
     if (!available) {
       failAll(group, new StorageUnavailableException(unavailableReason));
@@ -163,6 +168,7 @@ final class GroupCommitter implements AutoCloseable {
       available = false;
       log.error("storage failed, this node must be restarted: {}", unavailableReason);
       failAll(accepted, new StorageUnavailableException(unavailableReason, e));
+      onUnavailable.run();
     }
   }
 

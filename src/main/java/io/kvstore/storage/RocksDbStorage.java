@@ -65,6 +65,7 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
   private final GroupCommitter committer;
   private final PersistenceIds persistenceIds;
   private final List<JournalIndexer> journalIndexers = new CopyOnWriteArrayList<>();
+  private final List<Runnable> unavailableListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
   private final CompletableFuture<Void> whenClosed = new CompletableFuture<>();
 
@@ -85,7 +86,7 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
     for (int i = 0; i < families.length; i++) {
       handles.put(families[i], handleList.get(i));
     }
-    this.committer = new GroupCommitter(db, settings, usableSpace);
+    this.committer = new GroupCommitter(db, settings, usableSpace, this::notifyUnavailable);
     this.persistenceIds = new PersistenceIds(this, settings.persistenceIdCacheSize());
   }
 
@@ -198,6 +199,18 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
 
   public long committedWrites() {
     return committer.writeCount();
+  }
+
+  /**
+   * Runs {@code listener} each time storage starts refusing writes. Writes then in flight fail in
+   * the journal, and Akka restarts their entities without a reply; this lets their callers know.
+   */
+  public void onUnavailable(Runnable listener) {
+    unavailableListeners.add(listener);
+  }
+
+  private void notifyUnavailable() {
+    unavailableListeners.forEach(Runnable::run);
   }
 
   /** Registers writes to make with every journaled event; call before the first write. */

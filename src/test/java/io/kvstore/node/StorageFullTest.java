@@ -59,7 +59,11 @@ class StorageFullTest {
   }
 
   private static KvStoreNode startNode(Path dataDir) {
-    return startNode(dataDir, ConfigFactory.parseString("kvstore.storage.min-free-space = 4MiB"));
+    // A request timeout longer than the HTTP client's (15 s): a write caught in flight when
+    // storage starts refusing must be answered by the refusal, not by the timeout.
+    return startNode(
+        dataDir,
+        ConfigFactory.parseString("kvstore.storage.min-free-space = 4MiB\nkvstore.request-timeout = 60s"));
   }
 
   private static KvStoreNode startNode(Path dataDir, Config config) {
@@ -147,7 +151,7 @@ class StorageFullTest {
     Path filler = mountPoint.resolve("filler");
     Map<String, String> acknowledged = new LinkedHashMap<>();
     // No free-space floor: RocksDB itself runs into ENOSPC, the failure the floor normally avoids.
-    Config noFloor = ConfigFactory.parseString("kvstore.storage.min-free-space = 0");
+    Config noFloor = ConfigFactory.parseString("kvstore.storage.min-free-space = 0\nkvstore.request-timeout = 60s");
     try (KvStoreNode node = startNode(dataDir, noFloor)) {
       HttpClientFixture http = new HttpClientFixture(node.httpPort().orElseThrow());
       for (int i = 0; i < 20; i++) {
