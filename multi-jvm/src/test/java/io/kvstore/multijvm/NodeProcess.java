@@ -40,6 +40,8 @@ public final class NodeProcess implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m",
+        // Test machines may have little free disk; the production floor is 256 MiB.
+        "-Dkvstore.storage.min-free-space=16MiB",
         "-jar", jar.toString(),
         "--data-dir", dataDir.toString(),
         "--node-id", nodeId,
