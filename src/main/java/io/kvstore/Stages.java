@@ -1,6 +1,7 @@
 package io.kvstore;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
 /** Helpers for the CompletionStages that Akka's Java APIs hand out. */
@@ -27,5 +28,14 @@ public final class Stages {
         },
         Runnable::run);
     return direct;
+  }
+
+  /** The failure a stage's callback sees, without the CompletionException wrappers around it. */
+  public static Throwable cause(Throwable failure) {
+    Throwable current = failure;
+    while (current instanceof CompletionException && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
   }
 }

@@ -227,5 +227,4 @@ public final class KeyEntity
       context.clock().observe(state.register().stamp());
     }
   }
-
 }

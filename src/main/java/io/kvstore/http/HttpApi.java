@@ -32,7 +32,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
 
@@ -278,10 +277,7 @@ public final class HttpApi extends AllDirectives {
   }
 
   private HttpResponse errorResponse(Throwable failure, String key) {
-    Throwable cause = failure;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
+    Throwable cause = Stages.cause(failure);
     if (cause instanceof KvStoreException known) {
       return JsonResponses.fromException(known, key);
     }

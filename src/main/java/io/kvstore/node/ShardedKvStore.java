@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
@@ -247,7 +246,7 @@ public final class ShardedKvStore implements KvStore {
               if (failure == null) {
                 return CompletableFuture.completedFuture(value);
               }
-              return CompletableFuture.<T>failedFuture(translate(unwrap(failure), isWrite));
+              return CompletableFuture.<T>failedFuture(translate(Stages.cause(failure), isWrite));
             })
         .thenCompose(Function.identity());
   }
@@ -271,14 +270,6 @@ public final class ShardedKvStore implements KvStore {
       return new UnavailableException("storage_unavailable", error.getMessage(), isWrite, failure);
     }
     return new UnavailableException("internal_error", String.valueOf(failure.getMessage()), isWrite, failure);
-  }
-
-  private static Throwable unwrap(Throwable failure) {
-    Throwable current = failure;
-    while (current instanceof CompletionException && current.getCause() != null) {
-      current = current.getCause();
-    }
-    return current;
   }
 
   @FunctionalInterface
