@@ -130,12 +130,10 @@ final class GroupCommitter implements AutoCloseable {
 
   private void commit(List<Pending> group) {
     if (available && !hasFreeSpace()) {
-      unavailableReason =
+      refuseWrites(
           "disk full: " + usableSpaceBytes.getAsLong() + " bytes free, below kvstore.storage.min-free-space ("
-              + minFreeSpaceBytes + " bytes)";
-      available = false;
-      log.error("refusing writes: {}", unavailableReason);
-      onUnavailable.run();
+              + minFreeSpaceBytes + " bytes)",
+          false);
     }
     if (!available) {
       failAll(group, new StorageUnavailableException(unavailableReason));
@@ -163,13 +161,18 @@ final class GroupCommitter implements AutoCloseable {
       accepted.forEach(p -> p.done().complete(null));
     } catch (RocksDBException e) {
       String status = e.getStatus() == null ? "" : " (" + e.getStatus().getCodeString() + ")";
-      unavailableReason = "storage write failed" + status + ": " + e.getMessage() + "; restart the node";
-      failed = true;
-      available = false;
-      log.error("storage failed, this node must be restarted: {}", unavailableReason);
+      refuseWrites("storage write failed" + status + ": " + e.getMessage() + "; restart the node", true);
       failAll(accepted, new StorageUnavailableException(unavailableReason, e));
-      onUnavailable.run();
     }
+  }
+
+  /** @param fatal RocksDB itself failed: no recovery in this process, only a restart */
+  private void refuseWrites(String reason, boolean fatal) {
+    unavailableReason = reason;
+    failed = fatal;
+    available = false;
+    log.error("refusing writes{}: {}", fatal ? " until the node is restarted" : "", reason);
+    onUnavailable.run();
   }
 
   private boolean hasFreeSpace() {
