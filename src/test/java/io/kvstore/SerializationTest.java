@@ -18,6 +18,12 @@ import io.kvstore.replication.HlcTimestamp;
 import io.kvstore.replication.Register;
 import io.kvstore.replication.VersionVector;
 import java.nio.charset.StandardCharsets;
+import io.kvstore.api.Consistency;
+import io.kvstore.replication.MerkleTree;
+import io.kvstore.replication.ReplicaEndpoint;
+import io.kvstore.replication.ReplicaStore;
+import io.kvstore.replication.Ring;
+import java.lang.reflect.Modifier;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -54,19 +60,40 @@ class SerializationTest {
             false,
             1_700_000_060_000L);
     Register tombstone = Register.tombstone(register, new HlcTimestamp(1_700_000_000_001L, 0, "n2"));
+    KeyEntity.Refusal refusal = new KeyEntity.Refusal("replication_failed", "1 of 2", true);
+    ReplicaStore.Entry entry = new ReplicaStore.Entry("k", register);
+    MerkleTree.Builder tree = new MerkleTree.Builder();
+    tree.add("k", new byte[] {1, 2});
     return List.of(
-        new KeyEntity.Put(register.value(), Precondition.matching("v3-x-n1"), 60_000, narrow(replyTo)),
-        new KeyEntity.Put(register.value(), Precondition.absent(), 0, narrow(replyTo)),
-        new KeyEntity.Delete(Precondition.NONE, narrow(replyTo)),
-        new KeyEntity.Get(narrow(replyTo)),
+        new KeyEntity.Put(
+            register.value(), Precondition.matching("v3-x-n1"), 60_000, Consistency.QUORUM, narrow(replyTo)),
+        new KeyEntity.Put(register.value(), Precondition.absent(), 0, Consistency.ALL, narrow(replyTo)),
+        new KeyEntity.Delete(Precondition.NONE, Consistency.ONE, narrow(replyTo)),
+        new KeyEntity.Get(Consistency.LINEARIZABLE, narrow(replyTo)),
         new KeyEntity.Expire(1_700_000_060_000L, narrow(replyTo)),
         new KeyEntity.Written(register),
         new KeyEntity.Deleted(tombstone),
         new KeyEntity.Expired(tombstone),
-        new KeyEntity.WriteOutcome(true, register),
-        new KeyEntity.WriteOutcome(false, null),
-        new KeyEntity.Lookup(register),
-        new KeyEntity.Lookup(null),
+        new KeyEntity.Merged(register),
+        new KeyEntity.WriteOutcome(true, register, null),
+        new KeyEntity.WriteOutcome(true, register, refusal),
+        new KeyEntity.WriteOutcome(false, null, null),
+        new KeyEntity.Lookup(register, null),
+        new KeyEntity.Lookup(null, refusal),
+        refusal,
+        new ReplicaEndpoint.Apply("k", register, narrow(replyTo)),
+        new ReplicaEndpoint.ApplyAll(List.of(entry), narrow(replyTo)),
+        new ReplicaEndpoint.Read("k", narrow(replyTo)),
+        new ReplicaEndpoint.ReadReply("n1", true, register),
+        new ReplicaEndpoint.ReadReply("n2", false, null),
+        new ReplicaEndpoint.GetTree(7, narrow(replyTo)),
+        new ReplicaEndpoint.TreeReply(7, tree.build()),
+        new ReplicaEndpoint.GetEntries(7, List.of(1, 63), narrow(replyTo)),
+        new ReplicaEndpoint.EntriesReply(List.of(entry)),
+        new ReplicaEndpoint.GetStats(narrow(replyTo)),
+        new ReplicaEndpoint.Stats("n1", 10, 1024, 1000, 3, 0, 1),
+        new Ring(4, List.of("n1", "n2", "n3"), 1024, 3),
+        entry,
         new KeyState(register),
         KeyState.EMPTY,
         register,
@@ -91,7 +118,7 @@ class SerializationTest {
       assertEquals(sample.getClass(), back.getClass());
       // Byte-identical re-serialization: no field was lost (Put's byte[] defeats record equals).
       assertArrayEquals(bytes, serialization.serialize(back).get(), sample.getClass().getName());
-      if (!(sample instanceof KeyEntity.Put)) {
+      if (!(sample instanceof KeyEntity.Put || sample instanceof ReplicaEndpoint.ApplyAll)) {
         assertEquals(sample, back, sample.getClass().getName());
       }
     }
@@ -100,8 +127,10 @@ class SerializationTest {
   @Test
   void theSamplesCoverEveryProtocolType() {
     Set<Class<?>> covered = samples().stream().map(Object::getClass).collect(Collectors.toSet());
-    Stream.of(KeyEntity.Command.class, KeyEntity.Event.class)
+    // Private commands are an actor's messages to itself: they never cross the wire.
+    Stream.of(KeyEntity.Command.class, KeyEntity.Event.class, ReplicaEndpoint.Command.class)
         .flatMap(sealed -> Arrays.stream(sealed.getPermittedSubclasses()))
+        .filter(type -> Modifier.isPublic(type.getModifiers()))
         .forEach(type -> assertTrue(covered.contains(type), type.getName() + " has no sample"));
   }
 }

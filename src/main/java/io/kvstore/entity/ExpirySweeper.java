@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Removes expired keys in the background: on each tick it takes the due entries of the replica
- * store's TTL index, asks each key's entity to expire (the entity decides, as a later write may
- * have changed the TTL), then drops the index entries. One sweep at a time.
+ * Removes expired keys and old tombstones in the background: on each tick it takes the due
+ * entries of the replica store's index; a key that holds a tombstone past its grace period is
+ * dropped from this replica, any other is asked to expire through its entity (the entity
+ * decides, as a later write may have changed the TTL), then the index entry goes. One sweep at a
+ * time.
  */
 public final class ExpirySweeper {
 
@@ -83,17 +85,21 @@ public final class ExpirySweeper {
         due.stream()
             .map(
                 entry ->
-                    Stages.direct(
-                            sharding
-                                .entityRefFor(KeyEntity.TYPE_KEY, entry.key())
-                                .<akka.Done>askWithStatus(
-                                    replyTo -> new KeyEntity.Expire(entry.expiresAtMillis(), replyTo),
-                                    settings.askTimeout()))
-                        .thenCompose(done -> replicas.removeExpiry(entry)))
+                    Stages.direct(replicas.collectTombstone(entry, clock.wallMillis()))
+                        .thenCompose(collected -> collected ? CompletableFuture.completedFuture(null) : expire(entry)))
             .toArray(CompletableFuture[]::new);
     context.pipeToSelf(
         CompletableFuture.allOf(expiries), (ok, failure) -> new SweepDone(due.size(), failure));
     return sweeping();
+  }
+
+  private CompletableFuture<Void> expire(ReplicaStore.DueExpiry entry) {
+    return Stages.direct(
+            sharding
+                .entityRefFor(KeyEntity.TYPE_KEY, entry.key())
+                .<akka.Done>askWithStatus(
+                    replyTo -> new KeyEntity.Expire(entry.expiresAtMillis(), replyTo), settings.askTimeout()))
+        .thenCompose(done -> replicas.removeExpiry(entry));
   }
 
   private Behavior<Command> onSweepDone(SweepDone done) {

@@ -5,6 +5,9 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.sharding.ShardCoordinator.ShardAllocationStrategy;
 import akka.cluster.sharding.typed.ShardingEnvelope;
 import akka.cluster.sharding.typed.ShardingMessageExtractor;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -20,18 +23,28 @@ import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
 import io.kvstore.CborSerializable;
+import io.kvstore.Stages;
+import io.kvstore.api.Consistency;
+import io.kvstore.api.UnavailableException;
 import io.kvstore.replication.HybridLogicalClock;
 import io.kvstore.replication.Partitioner;
 import io.kvstore.replication.Register;
 import io.kvstore.replication.ReplicaStore;
+import io.kvstore.replication.Replication;
 import io.kvstore.storage.JournalIndexer;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * One event-sourced entity per key, the key's single writer. It stamps each write with a new
- * version (version vector + HLC) and acknowledges once the event is journaled; the journal writes
- * the key's register into this node's replica store in the same atomic batch ({@link
- * #replicaIndexer}). Reads are answered from its state.
+ * version (version vector + HLC), journals it (the journal merges the key's register into this
+ * node's replica store in the same atomic batch, {@link #replicaIndexer}), sends it to the key's
+ * other replicas and acknowledges once the request's consistency level is met.
+ *
+ * <p>Before it serves, a newly started entity (failover, rebalance, passivation) merges what a
+ * read quorum of the key's replicas holds, so it never answers with, or writes on top of, a
+ * stale value. A LINEARIZABLE read confirms with a majority of replicas that nothing newer
+ * exists (read-index style), which also covers a second owner on the other side of a split.
  */
 public final class KeyEntity
     extends EventSourcedBehaviorWithEnforcedReplies<KeyEntity.Command, KeyEntity.Event, KeyState> {
@@ -42,27 +55,67 @@ public final class KeyEntity
 
   /** @param ttlMillis time to live from now; 0 = no expiry */
   public record Put(
-      byte[] value, Precondition precondition, long ttlMillis, ActorRef<StatusReply<WriteOutcome>> replyTo)
+      byte[] value,
+      Precondition precondition,
+      long ttlMillis,
+      Consistency consistency,
+      ActorRef<StatusReply<WriteOutcome>> replyTo)
       implements Command {}
 
-  public record Delete(Precondition precondition, ActorRef<StatusReply<WriteOutcome>> replyTo)
+  public record Delete(
+      Precondition precondition, Consistency consistency, ActorRef<StatusReply<WriteOutcome>> replyTo)
       implements Command {}
 
-  public record Get(ActorRef<StatusReply<Lookup>> replyTo) implements Command {}
+  /** Answered from the entity's state; at LINEARIZABLE only after a majority has confirmed it. */
+  public record Get(Consistency consistency, ActorRef<StatusReply<Lookup>> replyTo) implements Command {}
 
   /** From the TTL sweep: expire the value if it is still the one indexed to expire then. */
   public record Expire(long expiresAtMillis, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  /** Start-up read quorum answered (merged register, or why not). */
+  private record Synced(Register register, Refusal refusal) implements Command {}
+
+  private record RetrySync() implements Command {}
+
+  /**
+   * Passivation's (and rebalancing's) stop message. Sharding would otherwise stop the entity
+   * outright, losing the commands it stashed while syncing; as a command it is stashed behind
+   * them and runs last. An entity that cannot reach a read quorum stops at once: its stashed
+   * commands could not be served anyway, and a hand-off must not wait for a quorum to return.
+   */
+  private record Passivate() implements Command {}
+
+  /** A LINEARIZABLE read's confirmation round came back. */
+  private record ReadConfirmed(Register remote, Refusal refusal, ActorRef<StatusReply<Lookup>> replyTo)
+      implements Command {}
+
+  /**
+   * Why replication could not do what was asked (too few replicas, timeout).
+   *
+   * @param mayHaveBeenApplied a write was journaled here and may reach other replicas later
+   */
+  public record Refusal(String code, String message, boolean mayHaveBeenApplied) implements CborSerializable {
+    static Refusal of(Throwable failure) {
+      return Stages.cause(failure) instanceof UnavailableException e
+          ? new Refusal(e.code(), e.getMessage(), e.mayHaveBeenApplied())
+          : new Refusal("replication_failed", String.valueOf(Stages.cause(failure).getMessage()), true);
+    }
+  }
 
   /**
    * The answer to a write.
    *
    * @param applied false when the precondition failed (or a delete found nothing)
    * @param register the new register when applied, else the current live one (null if absent)
+   * @param refusal set when the consistency level was not met
    */
-  public record WriteOutcome(boolean applied, Register register) implements CborSerializable {}
+  public record WriteOutcome(boolean applied, Register register, Refusal refusal) implements CborSerializable {}
 
-  /** @param register the live register, null when the key is absent, deleted or expired */
-  public record Lookup(Register register) implements CborSerializable {}
+  /**
+   * @param register the live register, null when the key is absent, deleted or expired
+   * @param refusal set when a LINEARIZABLE read could not be confirmed
+   */
+  public record Lookup(Register register, Refusal refusal) implements CborSerializable {}
 
   public sealed interface Event extends CborSerializable {
     Register register();
@@ -74,8 +127,12 @@ public final class KeyEntity
 
   public record Expired(Register register) implements Event {}
 
+  /** Newer state learned from other replicas (start-up sync, read confirmation) and merged in. */
+  public record Merged(Register register) implements Event {}
+
   /** Collaborators every entity of a node shares. */
-  public record Context(EntitySettings settings, HybridLogicalClock clock) {}
+  public record Context(
+      EntitySettings settings, HybridLogicalClock clock, Replication replication, Duration syncRetry) {}
 
   private static final String PERSISTENCE_ID_PREFIX = TYPE_KEY.name() + "|";
 
@@ -86,19 +143,23 @@ public final class KeyEntity
   public static JournalIndexer replicaIndexer(ReplicaStore replicas) {
     return (persistenceId, event) ->
         event instanceof Event keyEvent && persistenceId.startsWith(PERSISTENCE_ID_PREFIX)
-            ? Optional.of(replicas.writesOf(persistenceId.substring(PERSISTENCE_ID_PREFIX.length()), keyEvent.register()))
+            ? Optional.of(replicas.mergeOps(persistenceId.substring(PERSISTENCE_ID_PREFIX.length()), keyEvent.register()))
             : Optional.empty();
   }
 
-  public static void init(ActorSystem<?> system, Context context, Partitioner partitioner) {
+  /** Starts sharding for key entities; {@code allocation} places each partition's shard. */
+  public static void init(
+      ActorSystem<?> system, Context context, Partitioner partitioner, ShardAllocationStrategy allocation) {
     ClusterSharding.get(system)
         .init(
             Entity.of(TYPE_KEY, entityContext -> create(entityContext.getEntityId(), context))
-                .withMessageExtractor(new PartitionExtractor(partitioner)));
+                .withMessageExtractor(new PartitionExtractor(partitioner))
+                .withStopMessage(new Passivate())
+                .withAllocationStrategy(allocation));
   }
 
   public static Behavior<Command> create(String key, Context context) {
-    return new KeyEntity(key, context);
+    return Behaviors.setup(actorContext -> new KeyEntity(key, context, actorContext));
   }
 
   public static PersistenceId persistenceId(String key) {
@@ -131,14 +192,27 @@ public final class KeyEntity
     }
   }
 
+  private final String key;
   private final Context context;
+  private final ActorContext<Command> actorContext;
+  /**
+   * Whether the start-up sync with a read quorum is done. Not part of the state: it is about
+   * this incarnation, and every recovery (restart, failover) must sync again.
+   */
+  private boolean serving;
+  /** The last start-up sync found no read quorum: the entity is waiting to retry. */
+  private boolean syncFailing;
+  /** LINEARIZABLE reads waiting for their confirmation round; passivation waits for them. */
+  private int readsInFlight;
 
-  private KeyEntity(String key, Context context) {
+  private KeyEntity(String key, Context context, ActorContext<Command> actorContext) {
     super(
         persistenceId(key),
         SupervisorStrategy.restartWithBackoff(
             context.settings().restartMinBackoff(), context.settings().restartMaxBackoff(), 0.2));
+    this.key = key;
     this.context = context;
+    this.actorContext = actorContext;
   }
 
   @Override
@@ -158,11 +232,48 @@ public final class KeyEntity
   public CommandHandlerWithReply<Command, Event, KeyState> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
+        .onCommand(Synced.class, this::onSynced)
+        .onCommand(RetrySync.class, this::onRetrySync)
+        .onCommand(command -> !serving && !(command instanceof Passivate && syncFailing), command -> Effect().stash())
         .onCommand(Put.class, this::onPut)
         .onCommand(Delete.class, this::onDelete)
         .onCommand(Get.class, this::onGet)
+        .onCommand(ReadConfirmed.class, this::onReadConfirmed)
         .onCommand(Expire.class, this::onExpire)
+        .onCommand(Passivate.class, this::onPassivate)
         .build();
+  }
+
+  private void startSync() {
+    actorContext.pipeToSelf(
+        context.replication().readQuorum(key),
+        (register, failure) -> failure == null ? new Synced(register, null) : new Synced(null, Refusal.of(failure)));
+  }
+
+  private ReplyEffect<Event, KeyState> onSynced(KeyState state, Synced synced) {
+    syncFailing = synced.refusal() != null;
+    if (synced.refusal() != null) {
+      actorContext.getLog().info("key {}: read quorum not reached ({}); retrying", key, synced.refusal().message());
+      actorContext.scheduleOnce(context.syncRetry(), actorContext.getSelf(), new RetrySync());
+      return Effect().noReply();
+    }
+    return mergeThen(state, synced.register(), () -> serving = true).thenNoReply().thenUnstashAll();
+  }
+
+  private ReplyEffect<Event, KeyState> onRetrySync(KeyState state, RetrySync retry) {
+    startSync();
+    return Effect().noReply();
+  }
+
+  /** Journals what other replicas know beyond this entity's state, if anything, then runs {@code then}. */
+  private akka.persistence.typed.javadsl.EffectBuilder<Event, KeyState> mergeThen(
+      KeyState state, Register remote, Runnable then) {
+    if (remote == null || (state.register() != null && state.register().covers(remote))) {
+      then.run();
+      return Effect().none();
+    }
+    context.clock().observe(remote.stamp());
+    return Effect().persist(new Merged(remote.merge(state.register()))).thenRun(s -> then.run());
   }
 
   private ReplyEffect<Event, KeyState> onPut(KeyState state, Put put) {
@@ -170,8 +281,12 @@ public final class KeyEntity
     if (!state.permits(put.precondition(), now)) {
       return rejected(state, now, put.replyTo());
     }
-    Register next = state.put(put.value(), put.ttlMillis(), context.clock().now());
-    return persistAndReply(new Written(next), put.replyTo());
+    Optional<Refusal> refusal = refusal(put.consistency());
+    if (refusal.isPresent()) {
+      return Effect().reply(put.replyTo(), StatusReply.success(new WriteOutcome(false, null, refusal.get())));
+    }
+    Register next = state.put(put.value(), put.ttlMillis(), context.clock().nowAfter(state.stamp()));
+    return persistAndReply(new Written(next), put.consistency(), put.replyTo());
   }
 
   private ReplyEffect<Event, KeyState> onDelete(KeyState state, Delete delete) {
@@ -179,34 +294,83 @@ public final class KeyEntity
     if (state.liveAt(now).isEmpty() || !state.permits(delete.precondition(), now)) {
       return rejected(state, now, delete.replyTo());
     }
-    return persistAndReply(new Deleted(state.delete(context.clock().now())), delete.replyTo());
+    Optional<Refusal> refusal = refusal(delete.consistency());
+    if (refusal.isPresent()) {
+      return Effect().reply(delete.replyTo(), StatusReply.success(new WriteOutcome(false, null, refusal.get())));
+    }
+    Register tombstone = state.delete(context.clock().nowAfter(state.stamp()));
+    return persistAndReply(new Deleted(tombstone), delete.consistency(), delete.replyTo());
+  }
+
+  private Optional<Refusal> refusal(Consistency consistency) {
+    return context.replication().refusal(key, consistency).map(Refusal::of);
   }
 
   private ReplyEffect<Event, KeyState> onGet(KeyState state, Get get) {
-    Optional<Register> live = state.liveAt(context.clock().wallMillis());
-    return Effect().reply(get.replyTo(), StatusReply.success(new Lookup(live.orElse(null))));
+    if (get.consistency() != Consistency.LINEARIZABLE) {
+      return Effect().reply(get.replyTo(), StatusReply.success(lookup(state, null)));
+    }
+    readsInFlight++;
+    actorContext.pipeToSelf(
+        context.replication().readQuorum(key),
+        (remote, failure) ->
+            new ReadConfirmed(remote, failure == null ? null : Refusal.of(failure), get.replyTo()));
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<Event, KeyState> onReadConfirmed(KeyState state, ReadConfirmed confirmed) {
+    readsInFlight--;
+    ReplyEffect<Event, KeyState> reply =
+        confirmed.refusal() != null
+            ? Effect().reply(confirmed.replyTo(), StatusReply.success(new Lookup(null, confirmed.refusal())))
+            : mergeThen(state, confirmed.remote(), () -> {})
+                .thenReply(confirmed.replyTo(), merged -> StatusReply.success(lookup(merged, null)));
+    // A passivation that waited for this read may go ahead now.
+    return readsInFlight == 0 ? reply.thenUnstashAll() : reply;
+  }
+
+  private ReplyEffect<Event, KeyState> onPassivate(KeyState state, Passivate passivate) {
+    return readsInFlight > 0 ? Effect().stash() : Effect().stop().thenNoReply();
+  }
+
+  private Lookup lookup(KeyState state, Refusal refusal) {
+    return new Lookup(state.liveAt(context.clock().wallMillis()).orElse(null), refusal);
   }
 
   private ReplyEffect<Event, KeyState> onExpire(KeyState state, Expire expire) {
     if (!state.isDueToExpire(expire.expiresAtMillis(), context.clock().wallMillis())) {
       return Effect().reply(expire.replyTo(), StatusReply.ack());
     }
+    Register tombstone = state.delete(context.clock().nowAfter(state.stamp()));
     return Effect()
-        .persist(new Expired(state.delete(context.clock().now())))
+        .persist(new Expired(tombstone))
+        .thenRun(s -> context.replication().replicate(key, tombstone, Consistency.ONE))
         .thenReply(expire.replyTo(), s -> StatusReply.ack());
   }
 
   private ReplyEffect<Event, KeyState> rejected(
       KeyState state, long now, ActorRef<StatusReply<WriteOutcome>> replyTo) {
     return Effect()
-        .reply(replyTo, StatusReply.success(new WriteOutcome(false, state.liveAt(now).orElse(null))));
+        .reply(replyTo, StatusReply.success(new WriteOutcome(false, state.liveAt(now).orElse(null), null)));
   }
 
+  /** Journals the event here, then acknowledges once enough replicas have it too. */
   private ReplyEffect<Event, KeyState> persistAndReply(
-      Event event, ActorRef<StatusReply<WriteOutcome>> replyTo) {
+      Event event, Consistency consistency, ActorRef<StatusReply<WriteOutcome>> replyTo) {
+    Register register = event.register();
     return Effect()
         .persist(event)
-        .thenReply(replyTo, s -> StatusReply.success(new WriteOutcome(true, event.register())));
+        .thenRun(
+            s ->
+                context
+                    .replication()
+                    .replicate(key, register, consistency)
+                    .whenComplete(
+                        (done, failure) ->
+                            replyTo.tell(
+                                StatusReply.success(
+                                    new WriteOutcome(true, register, failure == null ? null : Refusal.of(failure))))))
+        .thenNoReply();
   }
 
   @Override
@@ -226,5 +390,7 @@ public final class KeyEntity
       // A new owner's stamps must come after every stamp this key has seen.
       context.clock().observe(state.register().stamp());
     }
+    serving = false;
+    startSync();
   }
 }

@@ -18,6 +18,11 @@ public record KeyState(Register register) implements CborSerializable {
     return register != null && register.isLiveAt(nowMillis) ? Optional.of(register) : Optional.empty();
   }
 
+  /** The stamp of the newest version, which a replacing version's stamp must follow. */
+  public HlcTimestamp stamp() {
+    return register == null ? null : register.stamp();
+  }
+
   public boolean permits(Precondition precondition, long nowMillis) {
     return precondition.allows(liveAt(nowMillis));
   }

@@ -26,6 +26,7 @@ import io.kvstore.api.KvVersion;
 import io.kvstore.api.PayloadTooLargeException;
 import io.kvstore.api.WriteOptions;
 import io.kvstore.api.WriteResult;
+import io.kvstore.cluster.ClusterAdmin;
 import io.kvstore.node.KvStoreSettings;
 import java.time.Duration;
 import java.util.Base64;
@@ -45,9 +46,12 @@ public final class HttpApi extends AllDirectives {
   private final KvStoreSettings.Limits limits;
   private final Duration bodyReadTimeout;
   private final Health health;
+  private final ClusterAdmin cluster;
 
-  public HttpApi(KvStore store, ActorSystem<?> system, KvStoreSettings settings, Health health) {
+  public HttpApi(
+      KvStore store, ActorSystem<?> system, KvStoreSettings settings, Health health, ClusterAdmin cluster) {
     this.store = store;
+    this.cluster = cluster;
     this.system = system;
     this.limits = settings.limits();
     this.bodyReadTimeout = settings.http().bodyReadTimeout();
@@ -68,17 +72,50 @@ public final class HttpApi extends AllDirectives {
                         pathPrefix(
                             "v1",
                             () ->
-                                pathPrefix(
-                                    "keys",
-                                    () ->
-                                        extractRequest(
-                                            request ->
-                                                extractUnmatchedPath(
-                                                    rest -> completeWithFuture(keyRequest(request, rest))))))),
+                                concat(
+                                    pathPrefix(
+                                        "keys",
+                                        () ->
+                                            extractRequest(
+                                                request ->
+                                                    extractUnmatchedPath(
+                                                        rest -> completeWithFuture(keyRequest(request, rest))))),
+                                    pathPrefix("cluster", this::clusterRoutes)))),
                 extractUnmatchedPath(
                     path ->
                         complete(
                             JsonResponses.error(StatusCodes.NOT_FOUND, "not_found", "no endpoint at " + path)))));
+  }
+
+  private Route clusterRoutes() {
+    return concat(
+        path("status", () -> get(() -> completeWithFuture(cluster.status().thenApply(ClusterJson::status)))),
+        path("merkle", () -> get(() -> completeWithFuture(cluster.merkleRoots().thenApply(ClusterJson::merkle)))),
+        pathPrefix(
+            "nodes",
+            () ->
+                concat(
+                    pathEnd(() -> post(() -> extractRequest(request -> completeWithFuture(join(request))))),
+                    path(
+                        segment -> delete(
+                            () ->
+                                parameterOptional(
+                                    "force",
+                                    force -> complete(ClusterJson.removal(segment, cluster.remove(segment, force.map("true"::equals).orElse(false))))))))),
+        extractMethod(
+            method ->
+                complete(
+                    JsonResponses.error(
+                        StatusCodes.METHOD_NOT_ALLOWED,
+                        "method_not_allowed",
+                        "use GET /api/v1/cluster/status, GET /api/v1/cluster/merkle, POST /api/v1/cluster/nodes or DELETE /api/v1/cluster/nodes/{id}"))));
+  }
+
+  private CompletionStage<HttpResponse> join(HttpRequest request) {
+    return readBody(request)
+        .thenApply(body -> cluster.join(ClusterJson.addressOf(body)))
+        .thenApply(ClusterJson::joining)
+        .exceptionally(failure -> errorResponse(failure, null));
   }
 
   private Route alive() {

@@ -11,29 +11,42 @@ import akka.serialization.SerializationExtension;
 import io.kvstore.entity.ExpirySweeper;
 import io.kvstore.entity.KeyEntity;
 import io.kvstore.http.HttpApi;
+import akka.serialization.Serialization;
+import io.kvstore.cluster.ClusterAdmin;
+import io.kvstore.cluster.RingAllocationStrategy;
+import io.kvstore.cluster.RingKeeper;
+import io.kvstore.replication.AntiEntropy;
+import io.kvstore.replication.HintStore;
 import io.kvstore.replication.HybridLogicalClock;
+import io.kvstore.replication.PartitionReadiness;
 import io.kvstore.replication.Partitioner;
+import io.kvstore.replication.ReplicaClient;
+import io.kvstore.replication.ReplicaEndpoint;
 import io.kvstore.replication.ReplicaStore;
+import io.kvstore.replication.ReplicationSettings;
+import io.kvstore.replication.Topology;
 import io.kvstore.storage.RocksDbStorage;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The node's root actor: joins the cluster, opens storage, starts the key entities' sharding, the
- * TTL sweep and the HTTP server, and hands the running parts to {@link KvNode}.
+ * The node's root actor: joins the cluster, opens storage, starts replication (replica endpoint,
+ * ring keeper, anti-entropy), the key entities' sharding, the TTL sweep and the HTTP server, and
+ * hands the running parts to {@link KvNode}.
  */
 final class Guardian {
   private Guardian() {}
 
   /** What start-up produced, for the embedding code. */
-  record Started(ShardedKvStore store, Optional<ServerBinding> http) {}
+  record Started(ShardedKvStore store, Topology topology, Optional<ServerBinding> http) {}
 
   static Behavior<Void> create(KvStoreSettings settings, CompletableFuture<Started> started) {
     return Behaviors.setup(
         context -> {
           ActorSystem<Void> system = context.getSystem();
           Cluster cluster = Cluster.get(system);
-          if (system.settings().config().getStringList("akka.cluster.seed-nodes").isEmpty()) {
+          if (system.settings().config().getStringList("akka.cluster.seed-nodes").isEmpty()
+              && !settings.cluster().awaitJoin()) {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
           }
           RocksDbStorage storage;
@@ -45,10 +58,24 @@ final class Guardian {
             throw e;
           }
           HybridLogicalClock clock = HybridLogicalClock.system(settings.nodeId());
-          ReplicaStore replicas = new ReplicaStore(storage, SerializationExtension.get(system));
+          ReplicationSettings replication = settings.replication();
+          Partitioner partitioner = new Partitioner(settings.partitions());
+          Serialization serialization = SerializationExtension.get(system);
+          ReplicaStore replicas = new ReplicaStore(storage, serialization, partitioner, replication.tombstoneGrace());
           storage.addJournalIndexer(KeyEntity.replicaIndexer(replicas));
+          HintStore hints = new HintStore(storage, serialization, replication.maxHintsPerNode());
+          PartitionReadiness readiness = new PartitionReadiness(settings.partitions());
+          Topology topology = new Topology(settings.nodeId(), partitioner, replication.factor());
+          context.spawn(ReplicaEndpoint.create(replicas, readiness, hints, topology), "replicas");
+          context.spawn(AntiEntropy.create(replicas, readiness, hints, topology, replication), "anti-entropy");
+          context.spawn(RingKeeper.create(topology, replication.factor(), replication.requestTimeout()), "ring");
+          ReplicaClient replicaClient = new ReplicaClient(system, topology, replicas, readiness, hints, replication);
           KeyEntity.init(
-              system, new KeyEntity.Context(settings.entity(), clock), new Partitioner(settings.partitions()));
+              system,
+              new KeyEntity.Context(settings.entity(), clock, replicaClient, replication.recoveryRetry()),
+              partitioner,
+              new RingAllocationStrategy(
+                  topology, cluster.selfMember().address(), settings.cluster().maxSimultaneousRebalance()));
           context.spawn(
               ExpirySweeper.create(
                   replicas,
@@ -56,12 +83,18 @@ final class Guardian {
                   new ExpirySweeper.Settings(
                       settings.ttl().sweepInterval(), settings.ttl().sweepBatch(), settings.requestTimeout())),
               "ttl-sweeper");
-          ShardedKvStore store = new ShardedKvStore(system, settings);
+          ShardedKvStore store = new ShardedKvStore(system, settings, replicaClient);
           if (!settings.http().enabled()) {
-            started.complete(new Started(store, Optional.empty()));
+            started.complete(new Started(store, topology, Optional.empty()));
             return Behaviors.empty();
           }
-          HttpApi api = new HttpApi(store, system, settings, new NodeHealth(cluster, storage));
+          HttpApi api =
+              new HttpApi(
+                  store,
+                  system,
+                  settings,
+                  new NodeHealth(cluster, storage, topology, readiness),
+                  new ClusterAdmin(system, topology, replicas, settings.requestTimeout()));
           Http.get(system)
               .newServerAt(settings.http().host(), settings.http().port())
               .bind(api.routes())
@@ -71,7 +104,7 @@ final class Guardian {
                       started.completeExceptionally(failure);
                     } else {
                       binding.addToCoordinatedShutdown(settings.requestTimeout(), system);
-                      started.complete(new Started(store, Optional.of(binding)));
+                      started.complete(new Started(store, topology, Optional.of(binding)));
                     }
                   });
           return Behaviors.empty();

@@ -4,6 +4,7 @@ import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.kvstore.api.KvStore;
+import io.kvstore.cluster.RingKeeper;
 import io.kvstore.storage.RocksDbStorage;
 import java.time.Duration;
 import java.util.Map;
@@ -39,10 +40,10 @@ public final class KvNode implements AutoCloseable {
         ActorSystem.create(Guardian.create(settings, started), config.getString("kvstore.system-name"), config);
     try {
       Guardian.Started running = started.get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
-      CompletableFuture<Void> up = new CompletableFuture<>();
-      akka.cluster.Cluster.get(akka.actor.typed.javadsl.Adapter.toClassic(system))
-          .registerOnMemberUp(() -> up.complete(null));
-      up.get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!settings.cluster().awaitJoin()) {
+        // Serving starts once this node is in a ring: before that it owns no partition.
+        running.topology().ringReady().toCompletableFuture().get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
       return new KvNode(system, settings, running);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -66,7 +67,9 @@ public final class KvNode implements AutoCloseable {
         Map.of(
             "akka.cluster.sharding.number-of-shards", settings.partitions(),
             "akka.cluster.sharding.passivation.default-strategy.active-entity-limit",
-                settings.entity().activeEntityLimit()));
+                settings.entity().activeEntityLimit(),
+            // Every member carries its node id, so every node can map members to ring nodes.
+            "akka.cluster.roles", java.util.List.of(RingKeeper.ROLE_PREFIX + settings.nodeId())));
   }
 
   public KvStore store() {
@@ -79,6 +82,11 @@ public final class KvNode implements AutoCloseable {
 
   public KvStoreSettings settings() {
     return settings;
+  }
+
+  /** This node's view of the ring and its members. */
+  public io.kvstore.replication.Topology topology() {
+    return started.topology();
   }
 
   /** The bound HTTP port; empty when HTTP is disabled. */

@@ -2,6 +2,7 @@ package io.kvstore.node;
 
 import com.typesafe.config.Config;
 import io.kvstore.entity.EntitySettings;
+import io.kvstore.replication.ReplicationSettings;
 import io.kvstore.storage.StorageSettings;
 import java.time.Duration;
 
@@ -14,7 +15,15 @@ public record KvStoreSettings(
     Http http,
     Ttl ttl,
     EntitySettings entity,
-    StorageSettings storage) {
+    StorageSettings storage,
+    ReplicationSettings replication,
+    ClusterSettings cluster) {
+
+  /**
+   * @param awaitJoin start without joining any cluster, until told to (POST /api/v1/cluster/nodes)
+   * @param maxSimultaneousRebalance shards moved at once when the ring changes
+   */
+  public record ClusterSettings(boolean awaitJoin, int maxSimultaneousRebalance) {}
 
   public record Limits(int maxKeyBytes, int maxValueBytes) {}
 
@@ -43,6 +52,9 @@ public record KvStoreSettings(
             kv.getDuration("http.body-read-timeout")),
         new Ttl(kv.getDuration("ttl.sweep-interval"), kv.getInt("ttl.sweep-batch")),
         EntitySettings.fromConfig(kv.getConfig("entity")),
-        StorageSettings.fromConfig(kv.getConfig("storage")));
+        StorageSettings.fromConfig(kv.getConfig("storage")),
+        ReplicationSettings.fromConfig(kv.getConfig("replication")),
+        new ClusterSettings(
+            kv.getBoolean("cluster.await-join"), kv.getInt("cluster.max-simultaneous-rebalance")));
   }
 }

@@ -36,6 +36,14 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--seed-nodes", split = ",", description = "cluster seed nodes, akka://kvstore@host:port")
   private List<String> seedNodes;
 
+  @Option(
+      names = "--await-join",
+      description = "do not form or join a cluster at start; wait for POST /api/v1/cluster/nodes")
+  private boolean awaitJoin;
+
+  @Option(names = "--replication-factor", description = "replicas per partition (kvstore.replication.factor)")
+  private Integer replicationFactor;
+
   @Option(names = "--config", description = "a HOCON file layered over application.conf")
   private File configFile;
 
@@ -75,6 +83,12 @@ public final class Main implements Callable<Integer> {
     }
     if (remotePort != null) {
       values.put("akka.remote.artery.canonical.port", remotePort);
+    }
+    if (awaitJoin) {
+      values.put("kvstore.cluster.await-join", true);
+    }
+    if (replicationFactor != null) {
+      values.put("kvstore.replication.factor", replicationFactor);
     }
     if (seedNodes != null) {
       values.put("akka.cluster.seed-nodes", seedNodes);

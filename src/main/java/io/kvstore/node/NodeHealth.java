@@ -3,19 +3,30 @@ package io.kvstore.node;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import io.kvstore.http.Health;
+import io.kvstore.replication.PartitionReadiness;
+import io.kvstore.replication.Ring;
+import io.kvstore.replication.Topology;
 import io.kvstore.storage.RocksDbStorage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Ready: a cluster member that is up, with writable storage. Alive: storage has not failed. */
+/**
+ * Ready: a cluster member that is up, in the ring, with writable storage and every partition it
+ * replicates caught up with its peers. Alive: storage has not failed.
+ */
 final class NodeHealth implements Health {
   private final Cluster cluster;
   private final RocksDbStorage storage;
 
-  NodeHealth(Cluster cluster, RocksDbStorage storage) {
+  private final Topology topology;
+  private final PartitionReadiness readiness;
+
+  NodeHealth(Cluster cluster, RocksDbStorage storage, Topology topology, PartitionReadiness readiness) {
     this.cluster = cluster;
     this.storage = storage;
+    this.topology = topology;
+    this.readiness = readiness;
   }
 
   @Override
@@ -24,6 +35,15 @@ final class NodeHealth implements Health {
     MemberStatus status = cluster.selfMember().status();
     if (status != MemberStatus.up()) {
       reasons.add("cluster membership is " + status);
+    }
+    Ring.Placement placement = topology.placement();
+    if (!placement.ring().nodes().contains(topology.selfId())) {
+      reasons.add("not in the ring yet (ring v" + placement.ring().version() + ")");
+    } else {
+      long behind = placement.partitionsOf(topology.selfId()).stream().filter(p -> !readiness.isReady(p)).count();
+      if (behind > 0) {
+        reasons.add(behind + " partitions still catching up with their other replicas");
+      }
     }
     if (!storage.isWritable()) {
       reasons.add("storage is not writable: " + storage.unavailableReason());

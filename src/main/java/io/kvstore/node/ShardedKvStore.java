@@ -23,6 +23,7 @@ import io.kvstore.api.WriteResult;
 import io.kvstore.entity.KeyEntity;
 import io.kvstore.entity.Precondition;
 import io.kvstore.replication.Register;
+import io.kvstore.replication.ReplicaClient;
 import io.kvstore.storage.RocksDbReadJournal;
 import io.kvstore.storage.RocksDbStorage;
 import java.nio.CharBuffer;
@@ -40,11 +41,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * {@link KvStore} on Cluster Sharding: validates requests, routes each to its key's entity and
- * turns the entity's answers into results or {@link KvStoreException}s.
- *
- * <p>On one node every consistency level is served by the key's entity, so they are equivalent;
- * replication (N replicas, R/W quorums) gives them different meanings.
+ * {@link KvStore} on Cluster Sharding and the replicas: validates requests, routes writes and
+ * LINEARIZABLE reads to the key's entity, serves ONE/QUORUM/ALL reads from the key's replicas
+ * ({@link ReplicaClient}), and turns answers into results or {@link KvStoreException}s.
  */
 public final class ShardedKvStore implements KvStore {
   private final ActorSystem<?> system;
@@ -52,10 +51,12 @@ public final class ShardedKvStore implements KvStore {
   private final RocksDbStorage storage;
   private final RocksDbReadJournal readJournal;
   private final KvStoreSettings settings;
+  private final ReplicaClient replicas;
   private final Set<CompletableFuture<?>> writesInFlight = ConcurrentHashMap.newKeySet();
 
-  public ShardedKvStore(ActorSystem<?> system, KvStoreSettings settings) {
+  public ShardedKvStore(ActorSystem<?> system, KvStoreSettings settings, ReplicaClient replicas) {
     this.system = system;
+    this.replicas = replicas;
     this.sharding = ClusterSharding.get(system);
     this.storage = RocksDbStorage.get(system);
     this.readJournal =
@@ -70,8 +71,20 @@ public final class ShardedKvStore implements KvStore {
     return guarded(
         () -> {
           validateKey(key);
-          return this.<KeyEntity.Lookup>ask(key, KeyEntity.Get::new)
-              .thenApply(lookup -> Optional.ofNullable(lookup.register()).map(r -> entry(key, r)));
+          if (consistency != Consistency.LINEARIZABLE) {
+            return Stages.direct(replicas.read(key, consistency))
+                .thenApply(
+                    register ->
+                        Optional.ofNullable(register)
+                            .filter(r -> r.isLiveAt(System.currentTimeMillis()))
+                            .map(r -> entry(key, r)));
+          }
+          return this.<KeyEntity.Lookup>ask(key, replyTo -> new KeyEntity.Get(consistency, replyTo))
+              .thenApply(
+                  lookup -> {
+                    throwIfRefused(lookup.refusal());
+                    return Optional.ofNullable(lookup.register()).map(r -> entry(key, r));
+                  });
         },
         false);
   }
@@ -91,9 +104,12 @@ public final class ShardedKvStore implements KvStore {
           long ttlMillis = options.ttl().toMillis();
           return tracked(
                   this.<KeyEntity.WriteOutcome>ask(
-                      key, replyTo -> new KeyEntity.Put(value, precondition(options), ttlMillis, replyTo)))
+                      key,
+                      replyTo ->
+                          new KeyEntity.Put(value, precondition(options), ttlMillis, options.consistency(), replyTo)))
               .thenApply(
                   outcome -> {
+                    throwIfRefused(outcome.refusal());
                     if (!outcome.applied()) {
                       throw conflict(outcome);
                     }
@@ -110,9 +126,12 @@ public final class ShardedKvStore implements KvStore {
           validateKey(key);
           requireWritableStorage();
           Precondition precondition = precondition(options);
-          return tracked(this.<KeyEntity.WriteOutcome>ask(key, replyTo -> new KeyEntity.Delete(precondition, replyTo)))
+          return tracked(
+                  this.<KeyEntity.WriteOutcome>ask(
+                      key, replyTo -> new KeyEntity.Delete(precondition, options.consistency(), replyTo)))
               .thenApply(
                   outcome -> {
+                    throwIfRefused(outcome.refusal());
                     if (outcome.applied()) {
                       return Optional.of(result(key, outcome.register()));
                     }
@@ -201,6 +220,12 @@ public final class ShardedKvStore implements KvStore {
       return Precondition.absent();
     }
     return options.ifMatch() == null ? Precondition.NONE : Precondition.matching(options.ifMatch());
+  }
+
+  private static void throwIfRefused(KeyEntity.Refusal refusal) {
+    if (refusal != null) {
+      throw new UnavailableException(refusal.code(), refusal.message(), refusal.mayHaveBeenApplied(), null);
+    }
   }
 
   private static VersionConflictException conflict(KeyEntity.WriteOutcome outcome) {

@@ -45,4 +45,12 @@ public final class HybridLogicalClock {
       lastLogical = seen.logical();
     }
   }
+
+  /** A stamp after {@code previous} (null for none): the stamp of a version that replaces it. */
+  public synchronized HlcTimestamp nowAfter(HlcTimestamp previous) {
+    if (previous != null) {
+      observe(previous);
+    }
+    return now();
+  }
 }

@@ -8,10 +8,13 @@ import org.apache.commons.codec.digest.MurmurHash3;
  * two. The reference hash with seed 0, so any client library can compute a key's partition.
  */
 public record Partitioner(int partitions) {
+  /** Replica stores key by a two-byte partition number, and a partition's end is the next one. */
+  public static final int MAX_PARTITIONS = 1 << 15;
 
   public Partitioner {
-    if (partitions <= 0 || Integer.bitCount(partitions) != 1) {
-      throw new IllegalArgumentException("partitions must be a power of two, was " + partitions);
+    if (partitions <= 0 || partitions > MAX_PARTITIONS || Integer.bitCount(partitions) != 1) {
+      throw new IllegalArgumentException(
+          "partitions must be a power of two up to " + MAX_PARTITIONS + ", was " + partitions);
     }
   }
 

@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The replicated state of one key: a last-writer-wins register whose causality is tracked by a
- * version vector. A delete or an expiry is a tombstone register, so it replicates and wins like a
+ * The replicated state of one key, a CRDT: a last-writer-wins register whose causality is tracked
+ * by a version vector. A delete or an expiry is a tombstone register, so it replicates and wins like a
  * write.
  *
  * @param value the bytes; empty for a tombstone
@@ -25,7 +25,16 @@ public record Register(
     return new Register(new byte[0], nextVersion(previous, stamp), stamp, true, 0L);
   }
 
+  /**
+   * The next version after {@code previous}. Its stamp must come after the previous one (the
+   * writer's clock has observed it, see {@link HybridLogicalClock#nowAfter}): that is what lets
+   * {@link #merge} pick by stamp and still never let an older version beat a newer one.
+   */
   private static VersionVector nextVersion(Register previous, HlcTimestamp stamp) {
+    if (previous != null && !stamp.isAfter(previous.stamp)) {
+      throw new IllegalArgumentException(
+          "stamp " + stamp + " does not come after the version it replaces, " + previous.stamp);
+    }
     VersionVector base = previous == null ? VersionVector.EMPTY : previous.version();
     return base.increment(stamp.node());
   }
@@ -55,29 +64,31 @@ public record Register(
   }
 
   /**
-   * CRDT merge: a causally newer register wins; concurrent ones (two owners during a split
-   * brain) resolve last-writer-wins on the HLC stamp, with merged version vectors so the result
-   * dominates both.
+   * CRDT merge: the register with the newest HLC stamp, carrying the join of both version
+   * vectors. Max and join are both semilattice operations, so the merge is commutative,
+   * associative and idempotent; and because a writer's clock observes what it overwrote, a
+   * causally newer register always has the newer stamp, so a dominating version always wins.
+   * Concurrent versions (two owners during a split brain) resolve last-writer-wins on the stamp.
    */
   public Register merge(Register other) {
-    if (other == null) {
+    if (other == null || other == this) {
       return this;
     }
-    switch (version.compareTo(other.version)) {
-      case BEFORE:
-        return other;
-      case AFTER:
-      case SAME:
-        return this;
-      default:
-        Register winner = stamp.isAfter(other.stamp) ? this : other;
-        return new Register(
-            winner.value,
-            version.merge(other.version),
-            winner.stamp,
-            winner.tombstone,
-            winner.expiresAtMillis);
-    }
+    Register winner = other.stamp.isAfter(stamp) ? other : this;
+    VersionVector joined = version.merge(other.version);
+    return joined.equals(winner.version)
+        ? winner
+        : new Register(winner.value, joined, winner.stamp, winner.tombstone, winner.expiresAtMillis);
+  }
+
+  /** Neither register has seen the other: merging them resolves a conflict last-writer-wins. */
+  public boolean isConcurrentWith(Register other) {
+    return other != null && version.compareTo(other.version) == VersionVector.Order.CONCURRENT;
+  }
+
+  /** Whether {@code other} adds nothing this register has not seen (merging it changes nothing). */
+  public boolean covers(Register other) {
+    return other == null || equals(merge(other));
   }
 
   @Override

@@ -1,62 +1,219 @@
 package io.kvstore.replication;
 
 import akka.serialization.Serialization;
+import io.kvstore.storage.Batch;
 import io.kvstore.storage.BatchOps;
 import io.kvstore.storage.ColumnFamily;
 import io.kvstore.storage.Keys;
 import io.kvstore.storage.RocksDbStorage;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
 import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * This node's copy of the registers it replicates, in {@link ColumnFamily#REGISTERS}, with a TTL
- * index in {@link ColumnFamily#EXPIRY}. Its writes travel in the journal's group-commit batches.
+ * This node's copy of the registers it replicates, in {@link ColumnFamily#REGISTERS} keyed by
+ * partition then key (so a partition is one contiguous range), with a TTL index in {@link
+ * ColumnFamily#EXPIRY}.
+ *
+ * <p>Every write is a CRDT merge with what is stored, done inside the group commit on its single
+ * thread ({@link Batch#get} sees earlier writes of the same batch), so concurrent arrivals for a
+ * key (the owner's replication, read repair, anti-entropy, hints) can never overwrite each other.
+ * A write is acknowledged only after the batch's sync.
  */
 public final class ReplicaStore {
+  private static final Logger log = LoggerFactory.getLogger(ReplicaStore.class);
   private static final byte[] NOTHING = new byte[0];
 
   /** An entry of the TTL index: {@code key} may expire at {@code expiresAtMillis}. */
   public record DueExpiry(String key, long expiresAtMillis) {}
 
+  /** A key and the register stored for it. */
+  public record Entry(String key, Register register) implements io.kvstore.CborSerializable {}
+
   private final RocksDbStorage storage;
   private final Serialization serialization;
+  private final Partitioner partitioner;
   private final ColumnFamilyHandle registers;
   private final ColumnFamilyHandle expiry;
+  private final AtomicLong conflictsResolved = new AtomicLong();
+  private final long tombstoneGraceMillis;
 
-  public ReplicaStore(RocksDbStorage storage, Serialization serialization) {
+  /** @param tombstoneGrace how long a tombstone is kept before {@link #collectTombstone} may drop it */
+  public ReplicaStore(
+      RocksDbStorage storage, Serialization serialization, Partitioner partitioner, java.time.Duration tombstoneGrace) {
     this.storage = storage;
+    this.tombstoneGraceMillis = tombstoneGrace.toMillis();
     this.serialization = serialization;
+    this.partitioner = partitioner;
     this.registers = storage.handle(ColumnFamily.REGISTERS);
     this.expiry = storage.handle(ColumnFamily.EXPIRY);
   }
 
+  public Partitioner partitioner() {
+    return partitioner;
+  }
+
   /**
-   * The writes that store {@code register}, encoded now, for a batch that someone else commits
-   * (the journal's, see KeyEntity.replicaIndexer). The key's entity serialises writes per key, so
-   * the newest register is always the one written last.
+   * The writes that merge {@code register} into the store, for a batch someone else commits (the
+   * journal's, see KeyEntity.replicaIndexer). Encoding happens now, on the caller's thread; the
+   * commit thread only re-merges when something else changed the key in between.
    */
-  public BatchOps writesOf(String key, Register register) {
-    byte[] keyBytes = Keys.utf8(key);
-    byte[] value = serialization.serialize(register).get();
-    byte[] expiryKey =
-        register.expiresAtMillis() == 0 ? null : Keys.ofLongAndString(register.expiresAtMillis(), key);
+  public BatchOps mergeOps(String key, Register register) {
+    byte[] storeKey = storeKey(key);
+    byte[] stored = storage.get(ColumnFamily.REGISTERS, storeKey);
+    Register merged = register.merge(decode(stored));
+    byte[] encoded = encode(merged);
     return batch -> {
-      batch.put(registers, keyBytes, value);
-      if (expiryKey != null) {
-        batch.put(expiry, expiryKey, NOTHING);
+      byte[] now = batch.get(registers, storeKey);
+      if (Arrays.equals(now, stored)) {
+        writeMerged(batch, key, storeKey, now, merged, encoded, register);
+      } else {
+        Register remerged = register.merge(decode(now));
+        writeMerged(batch, key, storeKey, now, remerged, encode(remerged), register);
       }
     };
   }
 
+  /** Merges a register received from another node; completes once synced. */
+  public CompletionStage<Void> merge(String key, Register register) {
+    return storage.write(mergeOps(key, register));
+  }
+
+  /** Merges many registers in one group commit. */
+  public CompletionStage<Void> mergeAll(List<Entry> entries) {
+    List<BatchOps> ops = new ArrayList<>(entries.size());
+    for (Entry entry : entries) {
+      ops.add(mergeOps(entry.key(), entry.register()));
+    }
+    return storage.write(
+        batch -> {
+          for (BatchOps op : ops) {
+            op.writeTo(batch);
+          }
+        });
+  }
+
+  private void writeMerged(
+      Batch batch, String key, byte[] storeKey, byte[] before, Register merged, byte[] encoded, Register incoming)
+      throws RocksDBException {
+    if (Arrays.equals(before, encoded)) {
+      return;
+    }
+    Register previous = decode(before);
+    if (incoming.isConcurrentWith(previous)) {
+      conflictsResolved.incrementAndGet();
+      log.info(
+          "concurrent versions of key {} resolved last-writer-wins: kept {}, over {}",
+          key, merged.versionToken(), (merged.stamp().equals(incoming.stamp()) ? previous : incoming).versionToken());
+    }
+    batch.put(registers, storeKey, encoded);
+    long sweepAt = merged.tombstone() ? merged.stamp().physicalMillis() + tombstoneGraceMillis : merged.expiresAtMillis();
+    if (sweepAt != 0) {
+      batch.put(expiry, Keys.ofLongAndString(sweepAt, key), NOTHING);
+    }
+  }
+
+  /**
+   * Drops a key's tombstone once its grace period is over (by then every replica has had the
+   * time to learn of the delete, so it cannot come back), and its index entry.
+   *
+   * @return false when the key holds a value: then its entity decides whether it expired
+   */
+  public CompletionStage<Boolean> collectTombstone(DueExpiry entry, long nowMillis) {
+    byte[] storeKey = storeKey(entry.key());
+    byte[] indexKey = Keys.ofLongAndString(entry.expiresAtMillis(), entry.key());
+    Register stored = get(entry.key()).orElse(null);
+    if (stored != null && !stored.tombstone()) {
+      return java.util.concurrent.CompletableFuture.completedFuture(false);
+    }
+    return storage
+        .write(
+            batch -> {
+              Register now = decode(batch.get(registers, storeKey));
+              if (now != null && now.tombstone() && now.stamp().physicalMillis() + tombstoneGraceMillis <= nowMillis) {
+                batch.delete(registers, storeKey);
+              }
+              batch.delete(expiry, indexKey);
+            })
+        .thenApply(done -> true);
+  }
+
   public Optional<Register> get(String key) {
-    byte[] stored = storage.get(ColumnFamily.REGISTERS, Keys.utf8(key));
-    return stored == null
-        ? Optional.empty()
-        : Optional.of(serialization.deserialize(stored, Register.class).get());
+    return Optional.ofNullable(decode(storage.get(ColumnFamily.REGISTERS, storeKey(key))));
+  }
+
+  /** Concurrent versions met in merges since start, each resolved last-writer-wins. */
+  public long conflictsResolved() {
+    return conflictsResolved.get();
+  }
+
+  /** Registers stored, all partitions (RocksDB's estimate). */
+  public long estimatedKeys() {
+    return storage.estimatedKeys(ColumnFamily.REGISTERS);
+  }
+
+  /** The partition's Merkle tree as stored now. */
+  public MerkleTree merkleTree(int partition) {
+    MerkleTree.Builder tree = new MerkleTree.Builder();
+    forEach(partition, bucket -> true, (key, bytes) -> tree.add(key, bytes));
+    return tree.build();
+  }
+
+  /** The Merkle roots of several partitions, in order. */
+  public long[] roots(List<Integer> partitions) {
+    return partitions.stream().mapToLong(p -> merkleTree(p).root()).toArray();
+  }
+
+  /** The entries of a partition whose keys fall into the chosen Merkle buckets. */
+  public List<Entry> entries(int partition, IntPredicate buckets) {
+    List<Entry> found = new ArrayList<>();
+    forEach(partition, buckets, (key, bytes) -> found.add(new Entry(key, decode(bytes))));
+    return found;
+  }
+
+  /** Whether this node stores anything for the partition. */
+  public boolean holds(int partition) {
+    try (RocksIterator it = storage.iterator(ColumnFamily.REGISTERS)) {
+      it.seek(partitionPrefix(partition));
+      return it.isValid() && partitionOfStoreKey(it.key()) == partition;
+    }
+  }
+
+  /** Drops this node's copy of a partition, once its data lives on the partition's replicas. */
+  public CompletionStage<Void> drop(int partition) {
+    return storage.write(
+        batch -> batch.deleteRange(registers, partitionPrefix(partition), partitionPrefix(partition + 1)));
+  }
+
+  private interface EntryVisitor {
+    void visit(String key, byte[] register);
+  }
+
+  private void forEach(int partition, IntPredicate buckets, EntryVisitor visitor) {
+    byte[] prefix = partitionPrefix(partition);
+    try (RocksIterator it = storage.iterator(ColumnFamily.REGISTERS)) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        byte[] storeKey = it.key();
+        if (partitionOfStoreKey(storeKey) != partition) {
+          break;
+        }
+        String key = new String(storeKey, 2, storeKey.length - 2, StandardCharsets.UTF_8);
+        if (buckets.test(MerkleTree.bucketOf(key))) {
+          visitor.visit(key, it.value());
+        }
+      }
+    }
   }
 
   /** Up to {@code limit} index entries due at {@code nowMillis}, oldest first. */
@@ -78,5 +235,26 @@ public final class ReplicaStore {
   public CompletionStage<Void> removeExpiry(DueExpiry entry) {
     byte[] indexKey = Keys.ofLongAndString(entry.expiresAtMillis(), entry.key());
     return storage.write(batch -> batch.delete(expiry, indexKey));
+  }
+
+  private byte[] storeKey(String key) {
+    byte[] utf8 = Keys.utf8(key);
+    return ByteBuffer.allocate(2 + utf8.length).putShort((short) partitioner.partitionOf(key)).put(utf8).array();
+  }
+
+  private static byte[] partitionPrefix(int partition) {
+    return ByteBuffer.allocate(2).putShort((short) partition).array();
+  }
+
+  private static int partitionOfStoreKey(byte[] storeKey) {
+    return ((storeKey[0] & 0xff) << 8) | (storeKey[1] & 0xff);
+  }
+
+  private byte[] encode(Register register) {
+    return serialization.serialize(register).get();
+  }
+
+  private Register decode(byte[] stored) {
+    return stored == null ? null : serialization.deserialize(stored, Register.class).get();
   }
 }

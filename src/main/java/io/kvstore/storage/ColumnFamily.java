@@ -15,10 +15,12 @@ public enum ColumnFamily {
   JOURNAL_HIGHEST("journal_highest"),
   /** numeric id (8 bytes) + sequence number (8 bytes) to timestamp (8 bytes) + serialized snapshot. */
   SNAPSHOTS("snapshots"),
-  /** key (UTF-8) to the latest register this node holds for it. */
+  /** partition (2 bytes) + key (UTF-8) to the merge of every register this node received for it. */
   REGISTERS("registers"),
   /** expiry millis (8 bytes) + key (UTF-8) to nothing: the TTL sweep index. */
-  EXPIRY("expiry");
+  EXPIRY("expiry"),
+  /** target node id (UTF-8) + 0 + sequence (8 bytes) to a register that node has yet to receive. */
+  HINTS("hints");
 
   private final String rocksName;
 

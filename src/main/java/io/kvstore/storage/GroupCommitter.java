@@ -140,22 +140,24 @@ final class GroupCommitter implements AutoCloseable {
       return;
     }
     List<Pending> accepted = new ArrayList<>(group.size());
-    try (WriteBatch batch = new WriteBatch()) {
+    try (WriteBatch writeBatch = new WriteBatch()) {
+      Batch batch = new Batch(db, writeBatch);
       for (Pending pending : group) {
         // A savepoint per caller keeps a caller whose ops fail from leaving half its writes behind.
-        batch.setSavePoint();
+        batch.begin();
         try {
           pending.ops().writeTo(batch);
+          batch.accept();
           accepted.add(pending);
         } catch (RocksDBException | RuntimeException e) {
-          batch.rollbackToSavePoint();
+          batch.rollback();
           pending.done().completeExceptionally(e);
         }
       }
       if (accepted.isEmpty()) {
         return;
       }
-      db.write(writeOptions, batch);
+      db.write(writeOptions, writeBatch);
       batches.incrementAndGet();
       writes.addAndGet(accepted.size());
       accepted.forEach(p -> p.done().complete(null));

@@ -18,7 +18,7 @@ final class PersistenceIds {
 
   /** The numeric id of a persistence id, and whether its mapping still has to be written. */
   record Allocation(String persistenceId, long id, boolean durable) {
-    void writeTo(org.rocksdb.WriteBatch batch, RocksDbStorage storage)
+    void writeTo(Batch batch, RocksDbStorage storage)
         throws org.rocksdb.RocksDBException {
       if (!durable) {
         batch.put(storage.handle(ColumnFamily.PERSISTENCE_IDS), Keys.utf8(persistenceId), Keys.ofLong(id));

@@ -176,6 +176,15 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
     }
   }
 
+  /** RocksDB's estimate of the keys in a column family (exact enough for status pages). */
+  public long estimatedKeys(ColumnFamily family) {
+    try {
+      return db.getLongProperty(handle(family), "rocksdb.estimate-num-keys");
+    } catch (RocksDBException e) {
+      return -1;
+    }
+  }
+
   public RocksIterator iterator(ColumnFamily family) {
     return db.newIterator(handle(family));
   }

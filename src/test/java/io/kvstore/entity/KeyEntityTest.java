@@ -14,8 +14,16 @@ import akka.pattern.StatusReply;
 import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import com.typesafe.config.ConfigFactory;
+import io.kvstore.api.Consistency;
+import io.kvstore.api.UnavailableException;
+import io.kvstore.replication.HlcTimestamp;
 import io.kvstore.replication.HybridLogicalClock;
 import io.kvstore.replication.Register;
+import io.kvstore.replication.Replication;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +34,36 @@ import org.junit.jupiter.api.Test;
 
 /** The entity's rules, with Akka's in-memory test journal. */
 class KeyEntityTest {
+  /**
+   * Replication as seen by the entity, scripted: what a read quorum holds, and whether writes are
+   * refused for lack of replicas. By default, a node alone.
+   */
+  private static final class ScriptedReplication implements Replication {
+    volatile Register quorumHolds;
+    volatile boolean refuseWrites;
+    final List<Register> replicated = new CopyOnWriteArrayList<>();
+
+    @Override
+    public Optional<UnavailableException> refusal(String key, Consistency consistency) {
+      return refuseWrites
+          ? Optional.of(new UnavailableException("insufficient_replicas", "only 1 of 3 available", false, null))
+          : Optional.empty();
+    }
+
+    @Override
+    public CompletionStage<Void> replicate(String key, Register register, Consistency consistency) {
+      replicated.add(register);
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public CompletionStage<Register> readQuorum(String key) {
+      return CompletableFuture.completedFuture(quorumHolds);
+    }
+  }
+
+  private final ScriptedReplication replication = new ScriptedReplication();
+
   private static final String KEY = "user/42";
   private static final int HISTORY = 3;
 
@@ -44,7 +82,9 @@ class KeyEntityTest {
     KeyEntity.Context context =
         new KeyEntity.Context(
             new EntitySettings(HISTORY, Duration.ofMillis(100), Duration.ofSeconds(1), 1000),
-            new HybridLogicalClock("n1", wall::get));
+            new HybridLogicalClock("n1", wall::get),
+            replication,
+            Duration.ofMillis(100));
     entity = EventSourcedBehaviorTestKit.create(testKit.system(), KeyEntity.create(KEY, context));
   }
 
@@ -60,20 +100,20 @@ class KeyEntityTest {
   private KeyEntity.WriteOutcome put(String value, Precondition precondition, long ttlMillis) {
     return entity
         .<StatusReply<KeyEntity.WriteOutcome>>runCommand(
-            replyTo -> new KeyEntity.Put(bytes(value), precondition, ttlMillis, replyTo))
+            replyTo -> new KeyEntity.Put(bytes(value), precondition, ttlMillis, Consistency.QUORUM, replyTo))
         .reply()
         .getValue();
   }
 
   private Register get() {
-    return entity.<StatusReply<KeyEntity.Lookup>>runCommand(KeyEntity.Get::new).reply().getValue().register();
+    return entity.<StatusReply<KeyEntity.Lookup>>runCommand(replyTo -> new KeyEntity.Get(Consistency.LINEARIZABLE, replyTo)).reply().getValue().register();
   }
 
   @Test
   void aPutIsJournaledAndReadBack() {
     var result =
         entity.<StatusReply<KeyEntity.WriteOutcome>>runCommand(
-            replyTo -> new KeyEntity.Put(bytes("hello"), Precondition.NONE, 0, replyTo));
+            replyTo -> new KeyEntity.Put(bytes("hello"), Precondition.NONE, 0, Consistency.QUORUM, replyTo));
     assertTrue(result.reply().getValue().applied());
     assertEquals(new KeyEntity.Written(result.reply().getValue().register()), result.event());
     assertArrayEquals(bytes("hello"), get().value());
@@ -92,7 +132,7 @@ class KeyEntityTest {
     Register existing = put("a", Precondition.NONE, 0).register();
     var result =
         entity.<StatusReply<KeyEntity.WriteOutcome>>runCommand(
-            replyTo -> new KeyEntity.Put(bytes("b"), Precondition.absent(), 0, replyTo));
+            replyTo -> new KeyEntity.Put(bytes("b"), Precondition.absent(), 0, Consistency.QUORUM, replyTo));
     assertFalse(result.reply().getValue().applied());
     assertEquals(existing, result.reply().getValue().register());
     assertTrue(result.hasNoEvents());
@@ -112,14 +152,14 @@ class KeyEntityTest {
   void deleteWritesATombstoneAndADeleteOfNothingWritesNothing() {
     var nothing =
         entity.<StatusReply<KeyEntity.WriteOutcome>>runCommand(
-            replyTo -> new KeyEntity.Delete(Precondition.NONE, replyTo));
+            replyTo -> new KeyEntity.Delete(Precondition.NONE, Consistency.QUORUM, replyTo));
     assertFalse(nothing.reply().getValue().applied());
     assertTrue(nothing.hasNoEvents());
 
     put("a", Precondition.NONE, 0);
     var deleted =
         entity.<StatusReply<KeyEntity.WriteOutcome>>runCommand(
-            replyTo -> new KeyEntity.Delete(Precondition.NONE, replyTo));
+            replyTo -> new KeyEntity.Delete(Precondition.NONE, Consistency.QUORUM, replyTo));
     assertTrue(deleted.reply().getValue().applied());
     assertInstanceOf(KeyEntity.Deleted.class, deleted.event());
     assertTrue(deleted.stateOfType(KeyState.class).register().tombstone());
@@ -164,5 +204,52 @@ class KeyEntityTest {
     assertArrayEquals(bytes("v4"), ((KeyEntity.Event) kept.get(0)).register().value());
     entity.restart();
     assertArrayEquals(bytes("v7"), get().value());
+  }
+
+  @Test
+  void aWriteIsReplicatedAndRefusedUpFrontWhenTooFewReplicasAreAvailable() {
+    KeyEntity.WriteOutcome written = put("a", Precondition.NONE, 0);
+    assertEquals(List.of(written.register()), replication.replicated);
+
+    replication.refuseWrites = true;
+    KeyEntity.WriteOutcome refused = put("b", Precondition.NONE, 0);
+    assertFalse(refused.applied());
+    assertEquals("insufficient_replicas", refused.refusal().code());
+    assertFalse(refused.refusal().mayHaveBeenApplied());
+    assertArrayEquals(bytes("a"), get().value(), "a refused write leaves nothing behind");
+  }
+
+  @Test
+  void aRestartedEntityMergesWhatAReadQuorumHoldsBeforeItServes() {
+    put("local", Precondition.NONE, 0);
+    // Meanwhile another owner (before a failover) wrote a newer version on the other replicas.
+    Register local = get();
+    Register newer = Register.write(local, bytes("remote"), new HlcTimestamp(wall.get() + 5_000, 0, "n2"), 0);
+    replication.quorumHolds = newer;
+    entity.restart();
+
+    Register served = get();
+    assertArrayEquals(bytes("remote"), served.value());
+    // And the next write builds on it: its version has seen n2's write.
+    KeyEntity.WriteOutcome next = put("after", Precondition.NONE, 0);
+    assertEquals(io.kvstore.replication.VersionVector.Order.AFTER, next.register().version().compareTo(newer.version()));
+    assertTrue(next.register().stamp().isAfter(newer.stamp()));
+  }
+
+  @Test
+  void aLinearizableReadAdoptsANewerVersionAMajorityHolds() {
+    put("mine", Precondition.NONE, 0);
+    Register mine = get();
+    Register other = Register.write(mine, bytes("theirs"), new HlcTimestamp(wall.get() + 1, 0, "n3"), 0);
+    replication.quorumHolds = other;
+    assertArrayEquals(bytes("theirs"), get().value());
+    // Reads below LINEARIZABLE answer from the entity's state without the round trip.
+    Register local =
+        entity
+            .<StatusReply<KeyEntity.Lookup>>runCommand(replyTo -> new KeyEntity.Get(Consistency.ONE, replyTo))
+            .reply()
+            .getValue()
+            .register();
+    assertArrayEquals(bytes("theirs"), local.value());
   }
 }

@@ -10,6 +10,7 @@ import io.kvstore.api.WriteOptions;
 import io.kvstore.api.WriteResult;
 import io.kvstore.node.KvNode;
 import io.kvstore.replication.Register;
+import io.kvstore.replication.Partitioner;
 import io.kvstore.replication.ReplicaStore;
 import io.kvstore.storage.RocksDbStorage;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,11 @@ class ReplicaIndexingTest {
                     "kvstore.ttl.sweep-interval", "1h",
                     "akka.remote.artery.canonical.port", 0)))) {
       ReplicaStore replicas =
-          new ReplicaStore(RocksDbStorage.get(node.system()), SerializationExtension.get(node.system()));
+          new ReplicaStore(
+              RocksDbStorage.get(node.system()),
+              SerializationExtension.get(node.system()),
+              new Partitioner(node.settings().partitions()),
+              node.settings().replication().tombstoneGrace());
       byte[] value = "v".getBytes(StandardCharsets.UTF_8);
 
       WriteResult written = node.store().put("a/key", value).toCompletableFuture().join();

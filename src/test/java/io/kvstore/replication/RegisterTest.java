@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -28,10 +29,19 @@ class RegisterTest {
   @Test
   void aDominatingVersionWinsTheMergeWhicheverSideItIsOn() {
     Register older = Register.write(null, bytes("old"), new HlcTimestamp(500, 0, "n1"), 0);
-    // Newer causally, yet with an earlier wall clock: causality, not time, decides.
-    Register newer = Register.write(older, bytes("new"), new HlcTimestamp(400, 0, "n2"), 0);
+    // Another node's wall clock lags, but its clock observed the version it replaced.
+    HybridLogicalClock lagging = new HybridLogicalClock("n2", () -> 400L);
+    Register newer = Register.write(older, bytes("new"), lagging.nowAfter(older.stamp()), 0);
     assertEquals(newer, older.merge(newer));
     assertEquals(newer, newer.merge(older));
+  }
+
+  @Test
+  void aVersionCannotBeStampedBeforeTheVersionItReplaces() {
+    Register older = Register.write(null, bytes("old"), new HlcTimestamp(500, 0, "n1"), 0);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Register.write(older, bytes("new"), new HlcTimestamp(400, 0, "n2"), 0));
   }
 
   @Test

@@ -26,4 +26,26 @@ public final class Eventually {
       }
     }
   }
+
+  /** Retries {@code assertion} until it passes; past the timeout, fails with its last failure. */
+  public static void within(Duration timeout, Runnable assertion) {
+    Throwable[] last = {null};
+    try {
+      await(
+          timeout,
+          "assertion",
+          () -> {
+            try {
+              assertion.run();
+              return true;
+            } catch (AssertionError | RuntimeException e) {
+              last[0] = e;
+              return false;
+            }
+          });
+    } catch (AssertionError timedOut) {
+      AssertionError failure = new AssertionError("not within " + timeout + ": " + last[0], last[0]);
+      throw failure;
+    }
+  }
 }

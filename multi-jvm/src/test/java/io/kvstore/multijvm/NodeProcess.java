@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,6 +32,11 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public static NodeProcess start(Path dataDir, String nodeId, Path logDir) throws Exception {
+    return start(dataDir, nodeId, logDir, List.of("--http-port", "0", "--remote-port", "0"));
+  }
+
+  /** @param options further command-line options (ports, seed nodes, ...) and {@code -D} settings */
+  public static NodeProcess start(Path dataDir, String nodeId, Path logDir, List<String> options) throws Exception {
     Path jar = Path.of(System.getProperty("kvstore.build.dir", "target"), "kvstore.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: run `mvn package` (mvn verify does)");
@@ -41,12 +47,10 @@ public final class NodeProcess implements AutoCloseable {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m",
         // Test machines may have little free disk; the production floor is 256 MiB.
-        "-Dkvstore.storage.min-free-space=16MiB",
-        "-jar", jar.toString(),
-        "--data-dir", dataDir.toString(),
-        "--node-id", nodeId,
-        "--http-port", "0",
-        "--remote-port", "0"));
+        "-Dkvstore.storage.min-free-space=16MiB"));
+    options.stream().filter(o -> o.startsWith("-D")).forEach(command::add);
+    command.addAll(List.of("-jar", jar.toString(), "--data-dir", dataDir.toString(), "--node-id", nodeId));
+    options.stream().filter(o -> !o.startsWith("-D")).forEach(command::add);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     CompletableFuture<Integer> port = new CompletableFuture<>();
     Thread pump =
@@ -87,6 +91,18 @@ public final class NodeProcess implements AutoCloseable {
 
   public Path log() {
     return log;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  /** SIGTERM: the node leaves the cluster gracefully (coordinated shutdown) and exits. */
+  public void terminate(Duration within) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("node did not exit within " + within + " after SIGTERM; see " + log);
+    }
   }
 
   /** SIGKILL: no shutdown hook, no flush, nothing the node can do about it. */

@@ -1,0 +1,117 @@
+package io.kvstore.multijvm;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * A cluster of kvstore nodes, each in its own JVM with its own data directory and ports, all
+ * seeded with every node's remoting address (so any one can restart and rejoin).
+ */
+final class LocalCluster implements AutoCloseable {
+  private final Path root;
+  private final List<String> options;
+  private final int[] remotePorts;
+  private final NodeProcess[] nodes;
+  private final Path logs = Path.of(System.getProperty("kvstore.build.dir", "target"), "multi-jvm-logs");
+
+  private LocalCluster(Path root, int capacity, List<String> options) throws IOException {
+    this.root = root;
+    this.options = options;
+    this.remotePorts = new int[capacity];
+    this.nodes = new NodeProcess[capacity];
+    for (int i = 0; i < capacity; i++) {
+      remotePorts[i] = freePort();
+    }
+  }
+
+  /**
+   * Starts the first {@code size} of {@code capacity} nodes (the others can join later).
+   *
+   * @param options for every node: {@code -D} settings and command-line options
+   */
+  static LocalCluster start(Path root, int size, int capacity, List<String> options) throws Exception {
+    LocalCluster cluster = new LocalCluster(root, capacity, options);
+    List<CompletableFuture<Void>> starting =
+        IntStream.range(0, size).mapToObj(i -> CompletableFuture.runAsync(() -> cluster.startNode(i))).toList();
+    try {
+      CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
+    } catch (CompletionException e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  static String nodeId(int index) {
+    return "node" + (index + 1);
+  }
+
+  /** Starts (or restarts, on the same data directory and ports) node {@code index}. */
+  void startNode(int index) {
+    List<String> all = new ArrayList<>(options);
+    String seeds =
+        IntStream.range(0, remotePorts.length)
+            .mapToObj(i -> "akka://kvstore@127.0.0.1:" + remotePorts[i])
+            .collect(Collectors.joining(","));
+    all.addAll(
+        List.of("--http-port", "0", "--remote-port", Integer.toString(remotePorts[index]), "--seed-nodes", seeds));
+    try {
+      nodes[index] = NodeProcess.start(root.resolve(nodeId(index)), nodeId(index), logs, all);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Waits until the nodes report ready: in the ring and caught up on every partition they hold. */
+  void awaitReady(List<Integer> indexes, java.time.Duration timeout) throws InterruptedException {
+    KvHttp http = new KvHttp();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (int index : indexes) {
+      KvHttp.Answer answer;
+      while ((answer = http.get(httpPort(index), "/health/ready")).status() != 200) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(nodeId(index) + " not ready within " + timeout + ": " + answer.body());
+        }
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  NodeProcess node(int index) {
+    return nodes[index];
+  }
+
+  int httpPort(int index) {
+    return nodes[index].httpPort();
+  }
+
+  void kill(int index) throws InterruptedException {
+    nodes[index].kill();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (NodeProcess node : nodes) {
+      if (node != null) {
+        try {
+          node.close();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.kvstore.multijvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes in their own JVMs under QUORUM write load; one is SIGKILLed. Every acknowledged
+ * write must read back (QUORUM and LINEARIZABLE) with its value or a later one, writes must
+ * resume, and the restarted node must converge with the others without any client reads.
+ */
+class QuorumFailoverIT {
+  @TempDir Path root;
+
+  private final KvHttp http = new KvHttp();
+
+  @Test
+  void aKilledNodeLosesNoAcknowledgedWriteAndConvergesAfterRestart() throws Exception {
+    try (LocalCluster cluster =
+        LocalCluster.start(root, 3, 3, List.of("-Dakka.cluster.split-brain-resolver.stable-after=5s"))) {
+      cluster.awaitReady(List.of(0, 1, 2), Duration.ofSeconds(60));
+      boolean[] down = new boolean[3];
+      AtomicInteger next = new AtomicInteger();
+      WriteLoad load =
+          new WriteLoad(
+              6,
+              50,
+              "QUORUM",
+              () -> {
+                int i;
+                do {
+                  i = Math.floorMod(next.getAndIncrement(), 3);
+                } while (down[i]);
+                return cluster.httpPort(i);
+              });
+      // Traffic must flow before the fault counts (the first write to each shard also allocates it).
+      load.awaitAcknowledged(500, Duration.ofSeconds(60));
+      long beforeKill = load.acknowledgedCount();
+      down[2] = true;
+      long killedAt = System.nanoTime();
+      cluster.kill(2);
+      Thread.sleep(15_000); // load during and after the failure
+      load.close();
+      long gap = load.longestGapMillisAfter(killedAt);
+      System.out.printf(
+          "QuorumFailoverIT: %d writes acknowledged before the kill, %d in all, %d failed; longest time without an acknowledged write after SIGKILL: %d ms%n",
+          beforeKill, load.acknowledgedCount(), load.failedCount(), gap);
+      assertTrue(gap < 15_000, "writes did not resume: " + gap + " ms without an acknowledgement");
+
+      for (Map.Entry<String, Long> acked : load.acknowledged().entrySet()) {
+        for (String level : List.of("QUORUM", "LINEARIZABLE")) {
+          KvHttp.Answer read = http.get(cluster.httpPort(acked.getKey().hashCode() & 1), acked.getKey(), level);
+          assertEquals(200, read.status(), acked.getKey() + " at " + level + ": " + read.body());
+          assertTrue(
+              Long.parseLong(read.body()) >= acked.getValue(),
+              acked.getKey() + " at " + level + " shows " + read.body() + ", acknowledged " + acked.getValue());
+        }
+      }
+
+      long restartedAt = System.nanoTime();
+      cluster.startNode(2);
+      long readyMillis = Duration.ofNanos(System.nanoTime() - restartedAt).toMillis();
+      long convergedMillis = awaitConvergence(cluster, Duration.ofSeconds(90));
+      System.out.printf(
+          "QuorumFailoverIT: restarted node ready after %d ms; equal Merkle roots on all replicas %d ms later%n",
+          readyMillis, convergedMillis);
+    }
+  }
+
+  /** Polls every node's Merkle roots until all replicas of every partition agree. */
+  private long awaitConvergence(LocalCluster cluster, Duration timeout) throws InterruptedException {
+    long start = System.nanoTime();
+    long deadline = start + timeout.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      List<JsonNode> views = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        KvHttp.Answer answer = http.get(cluster.httpPort(i), "/api/v1/cluster/merkle");
+        if (answer.status() == 200) {
+          views.add(answer.json());
+        }
+      }
+      last = disagreement(views);
+      if (views.size() == 3 && last.isEmpty()) {
+        return Duration.ofNanos(System.nanoTime() - start).toMillis();
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("replicas did not converge within " + timeout + ": " + last);
+  }
+
+  /** Empty when all views share one ring version and every partition's roots agree. */
+  static String disagreement(List<JsonNode> views) {
+    Map<String, String> roots = new HashMap<>();
+    long version = -1;
+    for (JsonNode view : views) {
+      long v = view.get("ring_version").asLong();
+      if (version >= 0 && v != version) {
+        return "ring versions differ";
+      }
+      version = v;
+      for (Iterator<Map.Entry<String, JsonNode>> it = view.get("roots").fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> root = it.next();
+        String seen = roots.putIfAbsent(root.getKey(), root.getValue().asText());
+        if (seen != null && !seen.equals(root.getValue().asText())) {
+          return "partition " + root.getKey() + " differs";
+        }
+      }
+    }
+    return "";
+  }
+}

@@ -1,0 +1,183 @@
+package io.kvstore.cluster;
+
+import akka.actor.Address;
+import akka.actor.AddressFromURIString;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Down;
+import akka.cluster.typed.Join;
+import akka.cluster.typed.Leave;
+import io.kvstore.Stages;
+import io.kvstore.api.InvalidRequestException;
+import akka.actor.typed.DispatcherSelector;
+import io.kvstore.replication.ReplicaEndpoint;
+import io.kvstore.replication.ReplicaStore;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import io.kvstore.replication.Ring;
+import io.kvstore.replication.Topology;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.StreamSupport;
+
+/** What operators see and do through {@code /api/v1/cluster}: status, join, leave and down. */
+public final class ClusterAdmin {
+
+  /**
+   * @param status up, suspect (unreachable), joining, leaving, exiting, down
+   * @param load the replicas this node holds relative to an even share (1.0 = even)
+   * @param stats the node's own figures; null when it did not answer in time
+   */
+  public record NodeStatus(
+      String id, String address, String status, double load, int partitions, int primaries, ReplicaEndpoint.Stats stats) {}
+
+  /** @param totalKeys distinct keys, estimated from the replicas' counts divided by N */
+  public record Status(long ringVersion, int partitions, int replicationFactor, List<NodeStatus> nodes, long totalKeys) {}
+
+  public enum Action {
+    LEAVE,
+    DOWN
+  }
+
+  private final ActorSystem<?> system;
+  private final Cluster cluster;
+  private final Topology topology;
+  private final Duration timeout;
+  private final ReplicaStore replicas;
+
+  /** This node's Merkle roots, one per partition it replicates, as of one ring version. */
+  public record MerkleRoots(String nodeId, long ringVersion, SortedMap<Integer, Long> roots) {}
+
+  public ClusterAdmin(ActorSystem<?> system, Topology topology, ReplicaStore replicas, Duration timeout) {
+    this.system = system;
+    this.replicas = replicas;
+    this.cluster = Cluster.get(system);
+    this.topology = topology;
+    this.timeout = timeout;
+  }
+
+  public CompletionStage<Status> status() {
+    Ring.Placement placement = topology.placement();
+    Ring ring = placement.ring();
+    List<Member> members =
+        StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+            .filter(m -> RingKeeper.nodeIdOf(m).isPresent())
+            .toList();
+    List<CompletableFuture<NodeStatus>> nodes = new ArrayList<>();
+    double evenShare = ring.nodes().isEmpty() ? 1 : (double) ring.partitions() * ring.replicasPerPartition() / ring.nodes().size();
+    for (Member member : members) {
+      String id = RingKeeper.nodeIdOf(member).orElseThrow();
+      int partitions = placement.partitionsOf(id).size();
+      String status =
+          cluster.state().getUnreachable().contains(member)
+              ? "suspect"
+              : member.status().toString().toLowerCase(Locale.ROOT);
+      CompletableFuture<ReplicaEndpoint.Stats> stats =
+          topology
+              .endpoint(id)
+              .map(
+                  endpoint ->
+                      Stages.direct(
+                              AskPattern.<ReplicaEndpoint.Command, ReplicaEndpoint.Stats>ask(
+                                  endpoint, ReplicaEndpoint.GetStats::new, timeout, system.scheduler()))
+                          .exceptionally(failure -> null))
+              .orElse(CompletableFuture.completedFuture(null));
+      nodes.add(
+          stats.thenApply(
+              s ->
+                  new NodeStatus(
+                      id,
+                      member.address().toString(),
+                      status,
+                      Math.round(partitions / evenShare * 100) / 100.0,
+                      partitions,
+                      placement.primaryCount(id),
+                      s)));
+    }
+    return CompletableFuture.allOf(nodes.toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              List<NodeStatus> all = nodes.stream().map(CompletableFuture::join).toList();
+              long keys = all.stream().filter(n -> n.stats() != null).mapToLong(n -> n.stats().keys()).sum();
+              return new Status(
+                  ring.version(), ring.partitions(), ring.replicationFactor(), all, keys / Math.max(1, ring.replicasPerPartition()));
+            });
+  }
+
+  /**
+   * Diagnostics: the root of every partition this node replicates. Replicas that agree on a
+   * partition's root hold the same registers for it (what the convergence tests compare).
+   * Scans this node's whole replica store.
+   */
+  public CompletionStage<MerkleRoots> merkleRoots() {
+    Ring.Placement placement = topology.placement();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          SortedMap<Integer, Long> roots = new TreeMap<>();
+          for (int partition : placement.partitionsOf(topology.selfId())) {
+            roots.put(partition, replicas.merkleTree(partition).root());
+          }
+          return new MerkleRoots(topology.selfId(), placement.ring().version(), roots);
+        },
+        system.dispatchers().lookup(DispatcherSelector.fromConfig("kvstore.storage.blocking-dispatcher")));
+  }
+
+  /**
+   * Makes this node join the cluster that the node at {@code hostAndPort} (its Akka remoting
+   * address) belongs to. Only a node started with {@code kvstore.cluster.await-join = on} that
+   * has not joined yet can be told to.
+   */
+  public Address join(String hostAndPort) {
+    if (cluster.state().getMembers().iterator().hasNext()) {
+      throw new InvalidRequestException(
+          "already_member", "this node is already a cluster member; start it with --await-join to join it by request");
+    }
+    Address address = parseAddress(hostAndPort);
+    cluster.manager().tell(Join.create(address));
+    return address;
+  }
+
+  private Address parseAddress(String text) {
+    String trimmed = text == null ? "" : text.trim();
+    String uri = trimmed.contains("://") ? trimmed : "akka://" + system.name() + "@" + trimmed;
+    try {
+      Address address = AddressFromURIString.parse(uri);
+      if (address.host().isEmpty() || address.port().isEmpty()) {
+        throw new IllegalArgumentException("no host or port");
+      }
+      return address;
+    } catch (RuntimeException e) {
+      throw new InvalidRequestException(
+          "invalid_address", "address must be host:port (Akka remoting) or akka://" + system.name() + "@host:port, was '" + text + "'");
+    }
+  }
+
+  /**
+   * Asks a member to leave gracefully (its shards and partitions move first), or marks it down
+   * when {@code force} is set or it is unreachable (it cannot leave by itself then).
+   *
+   * @return empty when no member has that node id
+   */
+  public Optional<Action> remove(String nodeId, boolean force) {
+    for (Member member : cluster.state().getMembers()) {
+      if (!RingKeeper.nodeIdOf(member).map(nodeId::equals).orElse(false) || member.status() == MemberStatus.removed()) {
+        continue;
+      }
+      if (force || cluster.state().getUnreachable().contains(member)) {
+        cluster.manager().tell(new Down(member.address()));
+        return Optional.of(Action.DOWN);
+      }
+      cluster.manager().tell(Leave.create(member.address()));
+      return Optional.of(Action.LEAVE);
+    }
+    return Optional.empty();
+  }
+}

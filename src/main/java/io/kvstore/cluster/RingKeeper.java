@@ -1,0 +1,210 @@
+package io.kvstore.cluster;
+
+import akka.actor.Address;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.cluster.ClusterEvent;
+import akka.cluster.Member;
+import akka.cluster.MemberStatus;
+import akka.cluster.ddata.Key;
+import akka.cluster.ddata.LWWRegister;
+import akka.cluster.ddata.LWWRegisterKey;
+import akka.cluster.ddata.SelfUniqueAddress;
+import akka.cluster.ddata.typed.javadsl.DistributedData;
+import akka.cluster.ddata.typed.javadsl.Replicator;
+import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
+import akka.cluster.typed.Cluster;
+import akka.cluster.typed.Subscribe;
+import io.kvstore.replication.ReplicaEndpoint;
+import io.kvstore.replication.Ring;
+import io.kvstore.replication.Topology;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Keeps this node's {@link Topology} in step with the cluster. From membership it maps addresses
+ * to node ids (each node carries its id as a role) and tracks reachability; from the receptionist
+ * it learns every node's replica endpoint. The cluster leader turns the set of Up members into a
+ * new ring version and publishes it through Distributed Data (a small LWW register: members and
+ * version only; every node derives the placement itself); every node installs what it receives.
+ */
+public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
+  public static final String ROLE_PREFIX = "kvstore-node:";
+  private static final Key<LWWRegister<Ring>> RING_KEY = LWWRegisterKey.create("kvstore-ring");
+
+  public sealed interface Command {}
+
+  private record MembershipChanged(ClusterEvent.ClusterDomainEvent event) implements Command {}
+
+  private record RingReceived(Replicator.SubscribeResponse<LWWRegister<Ring>> response) implements Command {}
+
+  private record EndpointsChanged(Receptionist.Listing listing) implements Command {}
+
+  private record Published(Replicator.UpdateResponse<LWWRegister<Ring>> response) implements Command {}
+
+  /** The ring's version is its LWW clock, so a newer version always wins the register. */
+  private static final LWWRegister.Clock<Ring> VERSION_CLOCK = (currentTimestamp, ring) -> ring.version();
+
+  public static Behavior<Command> create(Topology topology, int replicationFactor, Duration publishTimeout) {
+    return Behaviors.setup(
+        context ->
+            DistributedData.<Command, LWWRegister<Ring>>withReplicatorMessageAdapter(
+                replicator -> new RingKeeper(context, replicator, topology, replicationFactor, publishTimeout)));
+  }
+
+  /** The node id a member carries as its role, if it is a kvstore node. */
+  public static Optional<String> nodeIdOf(Member member) {
+    return member.getRoles().stream()
+        .filter(role -> role.startsWith(ROLE_PREFIX))
+        .map(role -> role.substring(ROLE_PREFIX.length()))
+        .findFirst();
+  }
+
+  private final Cluster cluster;
+  private final ReplicatorMessageAdapter<Command, LWWRegister<Ring>> replicator;
+  private final SelfUniqueAddress selfUniqueAddress;
+  private final Topology topology;
+  private final Ring empty;
+  private final Duration publishTimeout;
+  private Set<akka.actor.typed.ActorRef<ReplicaEndpoint.Command>> endpoints = Set.of();
+  private List<String> upMembers = List.of();
+
+  private RingKeeper(
+      ActorContext<Command> context,
+      ReplicatorMessageAdapter<Command, LWWRegister<Ring>> replicator,
+      Topology topology,
+      int replicationFactor,
+      Duration publishTimeout) {
+    super(context);
+    this.cluster = Cluster.get(context.getSystem());
+    this.replicator = replicator;
+    this.selfUniqueAddress = DistributedData.get(context.getSystem()).selfUniqueAddress();
+    this.topology = topology;
+    this.publishTimeout = publishTimeout;
+    this.empty = new Ring(0, List.of(), topology.partitioner().partitions(), replicationFactor);
+    cluster
+        .subscriptions()
+        .tell(
+            Subscribe.create(
+                context.messageAdapter(ClusterEvent.ClusterDomainEvent.class, MembershipChanged::new),
+                ClusterEvent.ClusterDomainEvent.class));
+    replicator.subscribe(RING_KEY, RingReceived::new);
+    context
+        .getSystem()
+        .receptionist()
+        .tell(
+            Receptionist.subscribe(
+                ReplicaEndpoint.SERVICE_KEY, context.messageAdapter(Receptionist.Listing.class, EndpointsChanged::new)));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(MembershipChanged.class, changed -> onMembership())
+        .onMessage(RingReceived.class, this::onRingReceived)
+        .onMessage(EndpointsChanged.class, this::onEndpoints)
+        .onMessage(Published.class, this::onPublished)
+        .build();
+  }
+
+  private Behavior<Command> onMembership() {
+    ClusterEvent.CurrentClusterState state = cluster.state();
+    Set<Member> unreachable = state.getUnreachable();
+    Set<String> ringMembers = new TreeSet<>();
+    Set<String> known = new HashSet<>();
+    for (Member member : state.getMembers()) {
+      Optional<String> nodeId = nodeIdOf(member);
+      if (nodeId.isEmpty()) {
+        continue;
+      }
+      topology.setMember(member.address(), nodeId.get());
+      topology.setReachable(nodeId.get(), !unreachable.contains(member));
+      known.add(nodeId.get());
+      if (member.status().equals(MemberStatus.up())) {
+        ringMembers.add(nodeId.get());
+      }
+    }
+    topology.retainMembers(known);
+    applyEndpoints();
+    upMembers = List.copyOf(ringMembers);
+    publishIfLeader();
+    return this;
+  }
+
+  /**
+   * The leader publishes a new version when the ring differs from the Up members. Also run when a
+   * ring arrives: a leader that published from a stale local copy (or two nodes that both
+   * believed they led) will see the merged result and correct it with a higher version.
+   */
+  private void publishIfLeader() {
+    ClusterEvent.CurrentClusterState state = cluster.state();
+    if (cluster.selfMember().address().equals(state.getLeader()) && !upMembers.isEmpty()) {
+      List<String> members = upMembers;
+      replicator.askUpdate(
+          replyTo ->
+              new Replicator.Update<>(
+                  RING_KEY,
+                  LWWRegister.create(selfUniqueAddress, empty, VERSION_CLOCK),
+                  new Replicator.WriteAll(publishTimeout),
+                  replyTo,
+                  current -> {
+                    Ring ring = current.getValue();
+                    return ring.nodes().equals(members)
+                        ? current
+                        : current.withValue(selfUniqueAddress, ring.withMembers(ring.version() + 1, members), VERSION_CLOCK);
+                  }),
+          Published::new);
+    }
+  }
+
+  private Behavior<Command> onRingReceived(RingReceived received) {
+    if (received.response() instanceof Replicator.Changed<LWWRegister<Ring>> changed) {
+      Ring ring = changed.get(RING_KEY).getValue();
+      if (topology.updateRing(ring)) {
+        getContext().getLog().info("ring v{}: {}", ring.version(), ring.nodes());
+      }
+      if (!ring.nodes().equals(upMembers)) {
+        publishIfLeader();
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onEndpoints(EndpointsChanged changed) {
+    endpoints = changed.listing().getServiceInstances(ReplicaEndpoint.SERVICE_KEY);
+    applyEndpoints();
+    return this;
+  }
+
+  /** Endpoints are matched to node ids by address, which membership supplies: re-run on both. */
+  private void applyEndpoints() {
+    Set<String> present = new HashSet<>();
+    for (akka.actor.typed.ActorRef<ReplicaEndpoint.Command> endpoint : endpoints) {
+      Address address = endpoint.path().address();
+      Optional<String> nodeId = address.hasLocalScope() ? Optional.of(topology.selfId()) : topology.nodeIdOf(address);
+      nodeId.ifPresent(
+          id -> {
+            topology.setEndpoint(id, endpoint);
+            present.add(id);
+          });
+    }
+    present.add(topology.selfId());
+    topology.retainEndpoints(present);
+  }
+
+  private Behavior<Command> onPublished(Published published) {
+    if (!(published.response() instanceof Replicator.UpdateSuccess)) {
+      // The local replica has it; gossip spreads it to the nodes that did not answer in time.
+      getContext().getLog().debug("ring published locally only: {}", published.response());
+    }
+    return this;
+  }
+}

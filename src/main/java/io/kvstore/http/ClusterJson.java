@@ -1,0 +1,91 @@
+package io.kvstore.http;
+
+import akka.actor.Address;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCodes;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvstore.api.InvalidRequestException;
+import io.kvstore.cluster.ClusterAdmin;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Optional;
+
+/** JSON shapes of {@code /api/v1/cluster} (seed design 003). */
+final class ClusterJson {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private ClusterJson() {}
+
+  static HttpResponse status(ClusterAdmin.Status status) {
+    ObjectNode body = JsonResponses.object();
+    ArrayNode nodes = body.putArray("nodes");
+    for (ClusterAdmin.NodeStatus node : status.nodes()) {
+      ObjectNode item =
+          nodes
+              .addObject()
+              .put("id", node.id())
+              .put("address", node.address())
+              .put("status", node.status())
+              .put("load", node.load())
+              .put("partitions", node.partitions())
+              .put("primaries", node.primaries());
+      if (node.stats() != null) {
+        item.put("keys", node.stats().keys())
+            .put("partitions_ready", node.stats().partitionsReady())
+            .put("hints_pending", node.stats().hintsPending())
+            .put("hints_dropped", node.stats().hintsDropped())
+            .put("conflicts_resolved", node.stats().conflictsResolved());
+      }
+    }
+    body.put("ring_version", status.ringVersion())
+        .put("partitions", status.partitions())
+        .put("replication_factor", status.replicationFactor())
+        .put("total_keys", status.totalKeys());
+    return JsonResponses.json(StatusCodes.OK, body);
+  }
+
+  static HttpResponse merkle(ClusterAdmin.MerkleRoots merkle) {
+    ObjectNode body =
+        JsonResponses.object().put("node_id", merkle.nodeId()).put("ring_version", merkle.ringVersion());
+    ObjectNode roots = body.putObject("roots");
+    merkle.roots().forEach((partition, root) -> roots.put(Integer.toString(partition), Long.toHexString(root)));
+    return JsonResponses.json(StatusCodes.OK, body);
+  }
+
+  /** The {@code address} of a join request body: {@code {"address": "host:port"}}. */
+  static String addressOf(byte[] body) {
+    JsonNode json;
+    try {
+      json = MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new InvalidRequestException("malformed_json", "the body is not valid JSON");
+    }
+    if (json == null || !json.path("address").isTextual()) {
+      throw new InvalidRequestException(
+          "invalid_body", "expected {\"address\": \"host:port\"}, the Akka remoting address of a cluster member");
+    }
+    return json.get("address").asText();
+  }
+
+  static HttpResponse joining(Address address) {
+    return JsonResponses.json(
+        StatusCodes.ACCEPTED, JsonResponses.object().put("status", "joining").put("address", address.toString()));
+  }
+
+  static HttpResponse removal(String nodeId, Optional<ClusterAdmin.Action> action) {
+    if (action.isEmpty()) {
+      return JsonResponses.json(
+          StatusCodes.NOT_FOUND,
+          JsonResponses.errorBody("unknown_node", "no cluster member has node id '" + nodeId + "'").put("node_id", nodeId));
+    }
+    return JsonResponses.json(
+        StatusCodes.ACCEPTED,
+        JsonResponses.object()
+            .put("node_id", nodeId)
+            .put("status", action.get() == ClusterAdmin.Action.LEAVE ? "leaving" : "down")
+            .put("action", action.get().name().toLowerCase(Locale.ROOT)));
+  }
+}

@@ -1,0 +1,387 @@
+package io.kvstore.replication;
+
+import akka.Done;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
+import akka.pattern.StatusReply;
+import io.kvstore.Stages;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+/**
+ * Background repair of this node's replica store, rate-limited by a timer:
+ *
+ * <ul>
+ *   <li>Merkle anti-entropy: each tick compares one partition with its other replicas (two-level
+ *       tree: root, then {@value MerkleTree#BUCKETS} buckets) and exchanges both ways only the
+ *       keys of buckets that differ, so a replica that missed writes converges without reads.
+ *   <li>Catch-up: partitions this node may have missed writes for (all of them at start, those
+ *       it gains when the ring changes) are synced first, several at a time; until then their
+ *       reads do not count toward quorums ({@link PartitionReadiness}).
+ *   <li>Hand-off: a partition this node holds but no longer replicates is pushed to its current
+ *       replicas, and only then dropped here.
+ *   <li>Hinted handoff: hints for nodes that are available again are replayed.
+ * </ul>
+ */
+public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
+
+  public sealed interface Command {}
+
+  private enum Tick implements Command {
+    INSTANCE
+  }
+
+  private enum HintTick implements Command {
+    INSTANCE
+  }
+
+  private record RingChanged(Ring.Placement previous, Ring.Placement current) implements Command {}
+
+  private record PartitionSynced(int partition, boolean complete) implements Command {}
+
+  private record HintsReplayed(String target) implements Command {}
+
+  /** Partitions of a catch-up batch whose roots already agree with every available peer. */
+  private record RootsCompared(List<Integer> batch, List<Integer> agreeing) implements Command {}
+
+  public static Behavior<Command> create(
+      ReplicaStore store,
+      PartitionReadiness readiness,
+      HintStore hints,
+      Topology topology,
+      ReplicationSettings settings) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> new AntiEntropy(context, timers, store, readiness, hints, topology, settings)));
+  }
+
+  private final ReplicaStore store;
+  private final PartitionReadiness readiness;
+  private final HintStore hints;
+  private final Topology topology;
+  private final ReplicationSettings settings;
+  private final Executor blocking;
+  private final Deque<Integer> urgent = new ArrayDeque<>();
+  /** Urgent partitions whose sync could not complete (peers down): retried from the next tick. */
+  private final Set<Integer> deferred = new HashSet<>();
+  private final Set<Integer> inFlight = new HashSet<>();
+  private final Set<String> replaying = new HashSet<>();
+  /** Urgent partitions whose roots were compared already: next comes the tree exchange. */
+  private final Set<Integer> compared = new HashSet<>();
+  /** Urgent partitions in a root comparison round trip now. */
+  private final Set<Integer> comparing = new HashSet<>();
+  private static final int ROOTS_PER_BATCH = 128;
+  private int nextRoutine;
+
+  private AntiEntropy(
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      ReplicaStore store,
+      PartitionReadiness readiness,
+      HintStore hints,
+      Topology topology,
+      ReplicationSettings settings) {
+    super(context);
+    this.store = store;
+    this.readiness = readiness;
+    this.hints = hints;
+    this.topology = topology;
+    this.settings = settings;
+    this.blocking =
+        context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("kvstore.storage.blocking-dispatcher"));
+    Ring.Placement[] last = {topology.placement()};
+    topology.onRingChange(
+        current -> {
+          synchronized (last) {
+            context.getSelf().tell(new RingChanged(last[0], current));
+            last[0] = current;
+          }
+        });
+    // Everything may be stale at start: this node may have been down while others wrote.
+    urgent.addAll(topology.placement().partitionsOf(topology.selfId()));
+    timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.antiEntropyInterval());
+    timers.startTimerWithFixedDelay(HintTick.INSTANCE, settings.hintReplayInterval());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(RingChanged.class, this::onRingChanged)
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessage(PartitionSynced.class, this::onPartitionSynced)
+        .onMessageEquals(HintTick.INSTANCE, this::onHintTick)
+        .onMessage(HintsReplayed.class, this::onHintsReplayed)
+        .onMessage(RootsCompared.class, this::onRootsCompared)
+        .build();
+  }
+
+  private Behavior<Command> onRingChanged(RingChanged changed) {
+    String self = topology.selfId();
+    List<Integer> acquired = new ArrayList<>();
+    for (int p = 0; p < topology.partitioner().partitions(); p++) {
+      boolean now = changed.current().isReplica(self, p);
+      if (now && !changed.previous().isReplica(self, p)) {
+        acquired.add(p);
+      } else if (!now && changed.previous().isReplica(self, p)) {
+        urgent.add(p); // hand it off
+      }
+    }
+    if (changed.previous().ring().version() == 0) {
+      // The first ring since start: data from an earlier life may belong elsewhere by now.
+      for (int p = 0; p < topology.partitioner().partitions(); p++) {
+        if (!changed.current().isReplica(self, p) && store.holds(p)) {
+          urgent.add(p);
+        }
+      }
+    }
+    readiness.markNotReady(acquired);
+    urgent.addAll(acquired);
+    getContext().getLog().info(
+        "ring v{}: {} partitions to catch up on, {} replicated here",
+        changed.current().ring().version(), acquired.size(), changed.current().partitionsOf(self).size());
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    urgent.addAll(deferred);
+    deferred.clear();
+    startUrgent();
+    if (inFlight.isEmpty()) {
+      List<Integer> mine = topology.placement().partitionsOf(topology.selfId());
+      if (!mine.isEmpty()) {
+        startSync(mine.get(nextRoutine++ % mine.size()));
+      }
+    }
+    return this;
+  }
+
+  /**
+   * Catch-up is not rate-limited: it runs as fast as {@code sync-parallelism} exchanges go. The
+   * partitions this node replicates are first compared by root, a batch per round trip, so the
+   * many that already agree (all of them, on a cluster that lost no writes) cost no tree exchange.
+   */
+  private void startUrgent() {
+    List<Integer> batch = new ArrayList<>();
+    Deque<Integer> waiting = new ArrayDeque<>();
+    Ring.Placement placement = topology.placement();
+    while (!urgent.isEmpty()) {
+      int partition = urgent.poll();
+      if (inFlight.contains(partition) || comparing.contains(partition)) {
+        continue;
+      }
+      if (placement.isReplica(topology.selfId(), partition) && !compared.contains(partition)) {
+        comparing.add(partition);
+        batch.add(partition);
+        if (batch.size() == ROOTS_PER_BATCH) {
+          compareRoots(batch);
+          batch = new ArrayList<>();
+        }
+      } else if (inFlight.size() < settings.syncParallelism()) {
+        startSync(partition);
+      } else {
+        waiting.add(partition);
+      }
+    }
+    urgent.addAll(waiting);
+    if (!batch.isEmpty()) {
+      compareRoots(batch);
+    }
+  }
+
+  private void compareRoots(List<Integer> batch) {
+    Ring.Placement placement = topology.placement();
+    List<String> peers =
+        placement.replicas(batch.get(0)).size() > 1
+            ? placement.ring().nodes().stream()
+                .filter(n -> !n.equals(topology.selfId()) && topology.isAvailable(n))
+                .toList()
+            : List.of();
+    CompletableFuture<long[]> local = CompletableFuture.supplyAsync(() -> store.roots(batch), blocking);
+    List<CompletableFuture<ReplicaEndpoint.RootsReply>> remote =
+        peers.stream()
+            .<CompletableFuture<ReplicaEndpoint.RootsReply>>map(
+                peer ->
+                    ask(topology.endpoint(peer).orElseThrow(), replyTo -> new ReplicaEndpoint.GetRoots(batch, replyTo)))
+            .toList();
+    Map<String, CompletableFuture<ReplicaEndpoint.RootsReply>> byPeer = new HashMap<>();
+    for (int i = 0; i < peers.size(); i++) {
+      byPeer.put(peers.get(i), remote.get(i));
+    }
+    CompletableFuture.allOf(remote.toArray(CompletableFuture[]::new))
+        .thenCombine(local, (done, mine) -> mine)
+        .handle(
+            (mine, failure) -> {
+              List<Integer> agreeing = new ArrayList<>();
+              if (failure != null) {
+                return new RootsCompared(batch, agreeing);
+              }
+              for (int i = 0; i < batch.size(); i++) {
+                int partition = batch.get(i);
+                List<String> partitionPeers =
+                    placement.replicas(partition).stream().filter(n -> !n.equals(topology.selfId())).toList();
+                List<String> reachable = partitionPeers.stream().filter(byPeer::containsKey).toList();
+                int replicas = partitionPeers.size() + 1;
+                boolean enough = reachable.size() >= replicas - (replicas / 2 + 1);
+                int index = i;
+                boolean same = reachable.stream().allMatch(peer -> byPeer.get(peer).join().roots()[index] == mine[index]);
+                if (enough && same) {
+                  agreeing.add(partition);
+                }
+              }
+              return new RootsCompared(batch, agreeing);
+            })
+        .thenAccept(getContext().getSelf()::tell);
+  }
+
+  private Behavior<Command> onRootsCompared(RootsCompared compared) {
+    compared.batch().forEach(comparing::remove);
+    Set<Integer> agreeing = new HashSet<>(compared.agreeing());
+    for (int partition : compared.batch()) {
+      if (agreeing.contains(partition)) {
+        readiness.markReady(partition);
+      } else {
+        // Roots differ (or a peer did not answer): compare trees, bucket by bucket.
+        this.compared.add(partition);
+        urgent.addFirst(partition);
+      }
+    }
+    startUrgent();
+    return this;
+  }
+
+  private void startSync(int partition) {
+    Ring.Placement placement = topology.placement();
+    boolean replica = placement.isReplica(topology.selfId(), partition);
+    List<String> peers =
+        placement.replicas(partition).stream().filter(node -> !node.equals(topology.selfId())).toList();
+    if (replica && peers.isEmpty()) {
+      readiness.markReady(partition); // the only replica: nothing to compare with
+      return;
+    }
+    if (!inFlight.add(partition)) {
+      return;
+    }
+    List<String> available = peers.stream().filter(topology::isAvailable).toList();
+    List<CompletableFuture<Boolean>> exchanges =
+        available.stream().map(peer -> exchange(partition, peer, replica)).toList();
+    CompletableFuture.allOf(exchanges.toArray(CompletableFuture[]::new))
+        .handle(
+            (done, failure) -> {
+              long synced = exchanges.stream().filter(e -> !e.isCompletedExceptionally() && e.join()).count();
+              // A replica must have compared with enough peers that every quorum write reached one
+              // of them or this node; a hand-off must reach every replica.
+              int replicas = peers.size() + 1;
+              int needed = replica ? replicas - (replicas / 2 + 1) : peers.size();
+              boolean complete = synced == available.size() && synced >= needed;
+              return new PartitionSynced(partition, complete);
+            })
+        .thenAccept(getContext().getSelf()::tell);
+  }
+
+  /**
+   * Compares one partition with one peer and exchanges the differing buckets: pulled entries are
+   * merged here, and (unless this node only hands the partition off) pushed ones there.
+   */
+  private CompletableFuture<Boolean> exchange(int partition, String peer, boolean replica) {
+    ActorRef<ReplicaEndpoint.Command> endpoint = topology.endpoint(peer).orElseThrow();
+    CompletableFuture<MerkleTree> local = CompletableFuture.supplyAsync(() -> store.merkleTree(partition), blocking);
+    CompletableFuture<ReplicaEndpoint.TreeReply> remote =
+        ask(endpoint, replyTo -> new ReplicaEndpoint.GetTree(partition, replyTo));
+    return local.thenCombine(remote, (mine, theirs) -> mine.differingBuckets(theirs.tree()))
+        .thenCompose(
+            differing -> {
+              if (differing.length == 0) {
+                return CompletableFuture.completedFuture(true);
+              }
+              List<Integer> buckets = Arrays.stream(differing).boxed().toList();
+              CompletableFuture<Void> pulled =
+                  replica
+                      ? this.<ReplicaEndpoint.EntriesReply>ask(
+                              endpoint, replyTo -> new ReplicaEndpoint.GetEntries(partition, buckets, replyTo))
+                          .thenCompose(reply -> store.mergeAll(reply.entries()))
+                      : CompletableFuture.completedFuture(null);
+              return pulled
+                  .thenApplyAsync(done -> store.entries(partition, buckets::contains), blocking)
+                  .thenCompose(
+                      entries ->
+                          entries.isEmpty()
+                              ? CompletableFuture.completedFuture(true)
+                              : this.<StatusReply<Done>>ask(
+                                      endpoint, replyTo -> new ReplicaEndpoint.ApplyAll(entries, replyTo))
+                                  .thenApply(StatusReply::isSuccess));
+            });
+  }
+
+  private Behavior<Command> onPartitionSynced(PartitionSynced synced) {
+    int partition = synced.partition();
+    inFlight.remove(partition);
+    compared.remove(partition);
+    startUrgent();
+    boolean replica = topology.placement().isReplica(topology.selfId(), partition);
+    if (!synced.complete()) {
+      if (replica ? !readiness.isReady(partition) : store.holds(partition)) {
+        deferred.add(partition);
+      }
+      return this;
+    }
+    if (replica) {
+      readiness.markReady(partition);
+    } else {
+      store.drop(partition);
+      getContext().getLog().info("partition {} handed off to {}", partition, topology.placement().replicas(partition));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onHintTick() {
+    for (String target : hints.targets()) {
+      if (!replaying.contains(target) && !target.equals(topology.selfId()) && topology.isAvailable(target)) {
+        replay(target);
+      }
+    }
+    return this;
+  }
+
+  private void replay(String target) {
+    replaying.add(target);
+    List<HintStore.Hint> batch = hints.pendingFor(target, settings.hintReplayBatch());
+    List<ReplicaStore.Entry> entries = batch.stream().map(HintStore.Hint::entry).toList();
+    this.<StatusReply<Done>>ask(
+            topology.endpoint(target).orElseThrow(), replyTo -> new ReplicaEndpoint.ApplyAll(entries, replyTo))
+        .thenCompose(
+            reply ->
+                reply.isSuccess() ? hints.remove(target, batch) : CompletableFuture.<Void>completedFuture(null))
+        .handle((done, failure) -> new HintsReplayed(target))
+        .thenAccept(getContext().getSelf()::tell);
+  }
+
+  private Behavior<Command> onHintsReplayed(HintsReplayed replayed) {
+    replaying.remove(replayed.target());
+    return this;
+  }
+
+  private <R> CompletableFuture<R> ask(
+      ActorRef<ReplicaEndpoint.Command> endpoint, Function<ActorRef<R>, ReplicaEndpoint.Command> message) {
+    Duration timeout = settings.requestTimeout().multipliedBy(5);
+    return Stages.direct(AskPattern.ask(endpoint, message::apply, timeout, getContext().getSystem().scheduler()));
+  }
+}

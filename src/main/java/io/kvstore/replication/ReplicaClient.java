@@ -1,0 +1,269 @@
+package io.kvstore.replication;
+
+import akka.Done;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.pattern.StatusReply;
+import io.kvstore.Stages;
+import io.kvstore.api.Consistency;
+import io.kvstore.api.UnavailableException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * The coordinator side of replication: sends a key's registers to its replicas and waits for W
+ * acknowledgements, reads from R replicas and merges, repairs stale replicas after a read, and
+ * keeps hints for replicas that did not acknowledge.
+ */
+public final class ReplicaClient implements Replication {
+  private final ActorSystem<?> system;
+  private final Topology topology;
+  private final ReplicaStore store;
+  private final PartitionReadiness readiness;
+  private final HintStore hints;
+  private final Duration timeout;
+  private final AtomicLong readRepairs = new AtomicLong();
+
+  public ReplicaClient(
+      ActorSystem<?> system,
+      Topology topology,
+      ReplicaStore store,
+      PartitionReadiness readiness,
+      HintStore hints,
+      ReplicationSettings settings) {
+    this.system = system;
+    this.topology = topology;
+    this.store = store;
+    this.readiness = readiness;
+    this.hints = hints;
+    this.timeout = settings.requestTimeout();
+  }
+
+  /** Replicas a level needs: 1, a majority of n, or all n. */
+  public static int required(Consistency consistency, int replicas) {
+    return switch (consistency) {
+      case ONE -> 1;
+      case QUORUM, LINEARIZABLE -> replicas / 2 + 1;
+      case ALL -> replicas;
+    };
+  }
+
+  @Override
+  public Optional<UnavailableException> refusal(String key, Consistency consistency) {
+    List<String> replicas = topology.replicasOf(key);
+    int needed = required(consistency, replicas.size());
+    long available = replicas.stream().filter(topology::isAvailable).count();
+    if (replicas.isEmpty() || available < needed) {
+      return Optional.of(
+          new UnavailableException(
+              "insufficient_replicas",
+              consistency + " needs " + needed + " of the key's " + replicas.size() + " replicas " + replicas
+                  + "; only " + available + " are available. Nothing was written.",
+              false,
+              null));
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public CompletionStage<Void> replicate(String key, Register register, Consistency consistency) {
+    List<String> replicas = topology.replicasOf(key);
+    int needed = required(consistency, replicas.size());
+    if (replicas.isEmpty()) {
+      return CompletableFuture.failedFuture(noRing());
+    }
+    Tally tally = new Tally(needed, replicas.size());
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    for (String replica : replicas) {
+      if (replica.equals(topology.selfId())) {
+        tally.succeeded(result); // synced with the journal event before this is called
+        continue;
+      }
+      Optional<ActorRef<ReplicaEndpoint.Command>> endpoint =
+          topology.isUnreachable(replica) ? Optional.empty() : topology.endpoint(replica);
+      if (endpoint.isEmpty()) {
+        hints.add(replica, key, register);
+        tally.failed(result, () -> writeFailure(key, consistency, tally));
+        continue;
+      }
+      this.<StatusReply<Done>>ask(endpoint.get(), replyTo -> new ReplicaEndpoint.Apply(key, register, replyTo))
+          .whenComplete(
+              (reply, failure) -> {
+                if (failure == null && reply.isSuccess()) {
+                  tally.succeeded(result);
+                } else {
+                  hints.add(replica, key, register);
+                  tally.failed(result, () -> writeFailure(key, consistency, tally));
+                }
+              });
+    }
+    return result;
+  }
+
+  private static UnavailableException noRing() {
+    return new UnavailableException("no_ring", "this node has not yet seen a ring with any members", true, null);
+  }
+
+  private UnavailableException writeFailure(String key, Consistency consistency, Tally tally) {
+    return new UnavailableException(
+        "replication_failed",
+        consistency + " write of '" + key + "' was synced on " + tally.successes() + " of the " + tally.needed
+            + " replicas it needs within " + timeout.toMillis()
+            + " ms. It may have been applied partially and may still become visible; read the key to find out.",
+        true,
+        null);
+  }
+
+  @Override
+  public CompletionStage<Register> readQuorum(String key) {
+    return read(key, Consistency.QUORUM);
+  }
+
+  /**
+   * Reads the key from as many ready replicas as {@code consistency} needs and merges their
+   * registers; once every replica has answered (or the timeout passed), replicas holding less than
+   * the merge are repaired in the background.
+   */
+  public CompletionStage<Register> read(String key, Consistency consistency) {
+    int partition = topology.partitioner().partitionOf(key);
+    List<String> replicas = topology.placement().replicas(partition);
+    int needed = required(consistency, replicas.size());
+    if (consistency == Consistency.ONE && replicas.contains(topology.selfId()) && readiness.isReady(partition)) {
+      return CompletableFuture.completedFuture(store.get(key).orElse(null));
+    }
+    if (replicas.isEmpty()) {
+      return CompletableFuture.failedFuture(noRing());
+    }
+    Tally tally = new Tally(needed, replicas.size());
+    CompletableFuture<Register> result = new CompletableFuture<>();
+    List<ReplicaEndpoint.ReadReply> replies = new ArrayList<>();
+    List<CompletableFuture<Void>> answered = new ArrayList<>();
+    for (String replica : replicas) {
+      CompletableFuture<ReplicaEndpoint.ReadReply> reply;
+      if (replica.equals(topology.selfId())) {
+        reply =
+            CompletableFuture.completedFuture(
+                new ReplicaEndpoint.ReadReply(replica, readiness.isReady(partition), store.get(key).orElse(null)));
+      } else {
+        Optional<ActorRef<ReplicaEndpoint.Command>> endpoint =
+            topology.isUnreachable(replica) ? Optional.empty() : topology.endpoint(replica);
+        reply =
+            endpoint.isEmpty()
+                ? CompletableFuture.failedFuture(new IllegalStateException(replica + " is not available"))
+                : ask(endpoint.get(), replyTo -> new ReplicaEndpoint.Read(key, replyTo));
+      }
+      answered.add(
+          reply.handle(
+              (answer, failure) -> {
+                synchronized (replies) {
+                  if (answer != null) {
+                    replies.add(answer);
+                  }
+                  if (answer != null && answer.ready()) {
+                    tally.succeeded(null);
+                    if (tally.successes() >= needed) {
+                      result.complete(mergeOf(replies));
+                    }
+                  } else {
+                    tally.failed(result, () -> readFailure(key, consistency, replicas, tally));
+                  }
+                }
+                return null;
+              }));
+    }
+    CompletableFuture.allOf(answered.toArray(CompletableFuture[]::new)).thenRun(() -> repair(key, replies));
+    return result;
+  }
+
+  private UnavailableException readFailure(String key, Consistency consistency, List<String> replicas, Tally tally) {
+    return new UnavailableException(
+        "insufficient_replicas",
+        consistency + " read of '" + key + "' needs " + tally.needed + " of the replicas " + replicas
+            + " up to date and answering; " + tally.successes() + " did within " + timeout.toMillis() + " ms.",
+        false,
+        null);
+  }
+
+  private static Register mergeOf(List<ReplicaEndpoint.ReadReply> replies) {
+    Register merged = null;
+    for (ReplicaEndpoint.ReadReply reply : replies) {
+      if (reply.register() != null) {
+        merged = reply.register().merge(merged);
+      }
+    }
+    return merged;
+  }
+
+  /** Read repair: sends the merge of every answer to each replica that holds less. */
+  private void repair(String key, List<ReplicaEndpoint.ReadReply> replies) {
+    List<ReplicaEndpoint.ReadReply> all;
+    synchronized (replies) {
+      all = List.copyOf(replies);
+    }
+    Register merged = mergeOf(all);
+    if (merged == null) {
+      return;
+    }
+    for (ReplicaEndpoint.ReadReply reply : all) {
+      if (reply.register() != null && reply.register().covers(merged)) {
+        continue;
+      }
+      readRepairs.incrementAndGet();
+      if (reply.node().equals(topology.selfId())) {
+        store.merge(key, merged);
+      } else {
+        topology
+            .endpoint(reply.node())
+            .ifPresent(endpoint -> this.<StatusReply<Done>>ask(endpoint, replyTo -> new ReplicaEndpoint.Apply(key, merged, replyTo)));
+      }
+    }
+  }
+
+  /** Stale replicas repaired after reads since start. */
+  public long readRepairs() {
+    return readRepairs.get();
+  }
+
+  private <R> CompletableFuture<R> ask(
+      ActorRef<ReplicaEndpoint.Command> endpoint, Function<ActorRef<R>, ReplicaEndpoint.Command> message) {
+    return Stages.direct(AskPattern.ask(endpoint, message::apply, timeout, system.scheduler()));
+  }
+
+  /** Counts answers toward a needed number; decides the result once it is certain. */
+  private static final class Tally {
+    private final int needed;
+    private final int total;
+    private int successes;
+    private int failures;
+
+    Tally(int needed, int total) {
+      this.needed = needed;
+      this.total = total;
+    }
+
+    synchronized int successes() {
+      return successes;
+    }
+
+    synchronized void succeeded(CompletableFuture<Void> result) {
+      successes++;
+      if (result != null && successes >= needed) {
+        result.complete(null);
+      }
+    }
+
+    synchronized <T> void failed(CompletableFuture<T> result, java.util.function.Supplier<UnavailableException> failure) {
+      failures++;
+      if (total - failures < needed) {
+        result.completeExceptionally(failure.get());
+      }
+    }
+  }
+}

@@ -1,0 +1,164 @@
+package io.kvstore.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.cluster.sharding.ShardRegion;
+import akka.cluster.sharding.typed.GetShardRegionState;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import com.typesafe.config.ConfigFactory;
+import io.kvstore.api.Consistency;
+import io.kvstore.api.UnavailableException;
+import io.kvstore.api.WriteOptions;
+import io.kvstore.entity.KeyEntity;
+import io.kvstore.node.KvNode;
+import io.kvstore.replication.Partitioner;
+import io.kvstore.replication.ReplicaStore;
+import io.kvstore.storage.RocksDbStorage;
+import io.kvstore.testing.Eventually;
+import akka.serialization.SerializationExtension;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three nodes in one JVM (real RocksDB, real Artery): ring, placement, quorums, failure. */
+class InJvmClusterTest {
+  private static final int PARTITIONS = 64;
+
+  @TempDir Path directory;
+  private final List<KvNode> nodes = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    nodes.forEach(KvNode::close);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private List<KvNode> startCluster(int size) throws Exception {
+    int[] ports = new int[size];
+    for (int i = 0; i < size; i++) {
+      ports[i] = freePort();
+    }
+    String seed = "akka://kvstore@127.0.0.1:" + ports[0];
+    List<CompletableFuture<KvNode>> starting = new ArrayList<>();
+    for (int i = 0; i < size; i++) {
+      Map<String, Object> config = new HashMap<>();
+      config.put("kvstore.node-id", "node" + (i + 1));
+      config.put("kvstore.storage.directory", directory.resolve("node" + (i + 1)).toString());
+      config.put("kvstore.http.enabled", false);
+      config.put("kvstore.partitions", PARTITIONS);
+      config.put("akka.remote.artery.canonical.port", ports[i]);
+      config.put("akka.cluster.seed-nodes", List.of(seed));
+      starting.add(CompletableFuture.supplyAsync(() -> KvNode.start(ConfigFactory.parseMap(config))));
+    }
+    for (CompletableFuture<KvNode> node : starting) {
+      nodes.add(node.join());
+    }
+    Eventually.within(
+        Duration.ofSeconds(30),
+        () -> nodes.forEach(n -> assertEquals(size, n.topology().placement().ring().nodes().size())));
+    return nodes;
+  }
+
+  /** One key per partition, so that every shard gets allocated. */
+  private static List<String> keyPerPartition() {
+    Partitioner partitioner = new Partitioner(PARTITIONS);
+    String[] keys = new String[PARTITIONS];
+    int found = 0;
+    for (int i = 0; found < PARTITIONS; i++) {
+      int p = partitioner.partitionOf("key-" + i);
+      if (keys[p] == null) {
+        keys[p] = "key-" + i;
+        found++;
+      }
+    }
+    return List.of(keys);
+  }
+
+  private static ReplicaStore replicaStoreOf(KvNode node) {
+    return new ReplicaStore(
+        RocksDbStorage.get(node.system()),
+        SerializationExtension.get(node.system()),
+        new Partitioner(PARTITIONS),
+        Duration.ofDays(1));
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void everyPartitionsEntityRunsOnOneOfItsReplicasAndQuorumWritesReachEveryReplica() throws Exception {
+    List<KvNode> cluster = startCluster(3);
+    List<String> keys = keyPerPartition();
+    CompletableFuture.allOf(
+            keys.stream()
+                .map(k -> cluster.get(k.hashCode() & 1).store().put(k, bytes("v-" + k)).toCompletableFuture())
+                .toArray(CompletableFuture[]::new))
+        .join();
+
+    for (KvNode node : cluster) {
+      TestProbe<ShardRegion.CurrentShardRegionState> probe = TestProbe.create(node.system());
+      ClusterSharding.get(node.system()).shardState().tell(new GetShardRegionState(KeyEntity.TYPE_KEY, probe.ref()));
+      for (ShardRegion.ShardState shard : probe.receiveMessage().getShards()) {
+        int partition = Integer.parseInt(shard.shardId());
+        assertTrue(
+            node.topology().placement().replicas(partition).contains(node.settings().nodeId()),
+            "partition " + partition + " runs on " + node.settings().nodeId());
+      }
+    }
+    // N = 3 on 3 nodes: every node's replica store gets every key (W = 2 acknowledged, all 3 sent).
+    Eventually.within(
+        Duration.ofSeconds(10),
+        () -> {
+          for (KvNode node : cluster) {
+            ReplicaStore store = replicaStoreOf(node);
+            for (String key : keys) {
+              assertArrayEquals(bytes("v-" + key), store.get(key).orElseThrow().value(), key + " on " + node.settings().nodeId());
+            }
+          }
+        });
+    for (Consistency level : Consistency.values()) {
+      assertArrayEquals(
+          bytes("v-" + keys.get(5)),
+          cluster.get(2).store().get(keys.get(5), level).toCompletableFuture().join().orElseThrow().value());
+    }
+  }
+
+  @Test
+  void withOneNodeGoneQuorumStillWritesAndAllIsRefusedCleanly() throws Exception {
+    List<KvNode> cluster = startCluster(3);
+    KvNode gone = cluster.get(2);
+    gone.close();
+    nodes.remove(gone);
+    KvNode survivor = cluster.get(0);
+    // Once the failure detector and the split brain resolver have acted, the ring shrinks to two.
+    Eventually.within(
+        Duration.ofSeconds(40),
+        () -> assertEquals(List.of("node1", "node2"), survivor.topology().placement().ring().nodes()));
+    survivor.store().put("after", bytes("x"), WriteOptions.defaults()).toCompletableFuture().join();
+    assertArrayEquals(
+        bytes("x"), cluster.get(1).store().get("after", Consistency.QUORUM).toCompletableFuture().join().orElseThrow().value());
+  }
+}
