@@ -80,8 +80,8 @@ public final class KeyEntity
   /**
    * Passivation's (and rebalancing's) stop message. Sharding would otherwise stop the entity
    * outright, losing the commands it stashed while syncing; as a command it is stashed behind
-   * them and runs last. An entity that cannot reach a read quorum stops at once: its stashed
-   * commands could not be served anyway, and a hand-off must not wait for a quorum to return.
+   * them and runs last. An entity that cannot reach a read quorum stops at once: a hand-off must
+   * not wait for a quorum to return.
    */
   private record Passivate() implements Command {}
 
@@ -200,8 +200,11 @@ public final class KeyEntity
    * this incarnation, and every recovery (restart, failover) must sync again.
    */
   private boolean serving;
-  /** The last start-up sync found no read quorum: the entity is waiting to retry. */
-  private boolean syncFailing;
+  /**
+   * Why the last start-up sync found no read quorum, while the entity waits to retry; null
+   * otherwise. Meanwhile requests are refused at once rather than held until they time out.
+   */
+  private Refusal syncRefusal;
   /** LINEARIZABLE reads waiting for their confirmation round; passivation waits for them. */
   private int readsInFlight;
 
@@ -234,7 +237,8 @@ public final class KeyEntity
         .forAnyState()
         .onCommand(Synced.class, this::onSynced)
         .onCommand(RetrySync.class, this::onRetrySync)
-        .onCommand(command -> !serving && !(command instanceof Passivate && syncFailing), command -> Effect().stash())
+        .onCommand(command -> !serving && syncRefusal != null, this::refuseUnsynced)
+        .onCommand(command -> !serving, command -> Effect().stash())
         .onCommand(Put.class, this::onPut)
         .onCommand(Delete.class, this::onDelete)
         .onCommand(Get.class, this::onGet)
@@ -244,6 +248,22 @@ public final class KeyEntity
         .build();
   }
 
+  private ReplyEffect<Event, KeyState> refuseUnsynced(Command command) {
+    if (command instanceof Put put) {
+      return Effect().reply(put.replyTo(), StatusReply.success(new WriteOutcome(false, null, syncRefusal)));
+    }
+    if (command instanceof Delete delete) {
+      return Effect().reply(delete.replyTo(), StatusReply.success(new WriteOutcome(false, null, syncRefusal)));
+    }
+    if (command instanceof Get get) {
+      return Effect().reply(get.replyTo(), StatusReply.success(new Lookup(null, syncRefusal)));
+    }
+    if (command instanceof Expire expire) {
+      return Effect().reply(expire.replyTo(), StatusReply.error(syncRefusal.message()));
+    }
+    return Effect().stop().thenNoReply(); // Passivate: a hand-off must not wait for a quorum
+  }
+
   private void startSync() {
     actorContext.pipeToSelf(
         context.replication().readQuorum(key),
@@ -251,12 +271,18 @@ public final class KeyEntity
   }
 
   private ReplyEffect<Event, KeyState> onSynced(KeyState state, Synced synced) {
-    syncFailing = synced.refusal() != null;
     if (synced.refusal() != null) {
       actorContext.getLog().info("key {}: read quorum not reached ({}); retrying", key, synced.refusal().message());
+      syncRefusal =
+          new Refusal(
+              "insufficient_replicas",
+              "the key's entity cannot reach a read quorum of its replicas to start from the newest version ("
+                  + synced.refusal().message() + "). Nothing was written.",
+              false);
       actorContext.scheduleOnce(context.syncRetry(), actorContext.getSelf(), new RetrySync());
-      return Effect().noReply();
+      return Effect().noReply().thenUnstashAll();
     }
+    syncRefusal = null;
     return mergeThen(state, synced.register(), () -> serving = true).thenNoReply().thenUnstashAll();
   }
 

@@ -18,6 +18,7 @@ final class LocalCluster implements AutoCloseable {
   private final Path root;
   private final List<String> options;
   private final int[] remotePorts;
+  private final int[] httpPorts;
   private final NodeProcess[] nodes;
   private final Path logs = Path.of(System.getProperty("kvstore.build.dir", "target"), "multi-jvm-logs");
 
@@ -25,9 +26,18 @@ final class LocalCluster implements AutoCloseable {
     this.root = root;
     this.options = options;
     this.remotePorts = new int[capacity];
+    this.httpPorts = new int[capacity];
     this.nodes = new NodeProcess[capacity];
-    for (int i = 0; i < capacity; i++) {
-      remotePorts[i] = freePort();
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < capacity; i++) {
+        remotePorts[i] = hold(held);
+        httpPorts[i] = hold(held);
+      }
+    } finally {
+      for (ServerSocket socket : held) {
+        socket.close();
+      }
     }
   }
 
@@ -61,7 +71,10 @@ final class LocalCluster implements AutoCloseable {
             .mapToObj(i -> "akka://kvstore@127.0.0.1:" + remotePorts[i])
             .collect(Collectors.joining(","));
     all.addAll(
-        List.of("--http-port", "0", "--remote-port", Integer.toString(remotePorts[index]), "--seed-nodes", seeds));
+        List.of(
+            "--http-port", Integer.toString(httpPorts[index]),
+            "--remote-port", Integer.toString(remotePorts[index]),
+            "--seed-nodes", seeds));
     try {
       nodes[index] = NodeProcess.start(root.resolve(nodeId(index)), nodeId(index), logs, all);
     } catch (Exception e) {
@@ -96,11 +109,24 @@ final class LocalCluster implements AutoCloseable {
     nodes[index].kill();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+  /**
+   * A free port below the kernel's ephemeral range (which starts at 32768), so that no node's
+   * outgoing connection can take it before the node binds it; held open until all are chosen.
+   */
+  private static int hold(List<ServerSocket> held) throws IOException {
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = 20000 + PORTS.nextInt(12000);
+      try {
+        held.add(new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress()));
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IOException("no free port found");
   }
+
+  private static final java.util.Random PORTS = new java.util.Random();
 
   @Override
   public void close() {
