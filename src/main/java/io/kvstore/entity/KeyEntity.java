@@ -272,7 +272,9 @@ public final class KeyEntity
 
   private ReplyEffect<Event, KeyState> onSynced(KeyState state, Synced synced) {
     if (synced.refusal() != null) {
-      actorContext.getLog().info("key {}: read quorum not reached ({}); retrying", key, synced.refusal().message());
+      if (syncRefusal == null) {
+        actorContext.getLog().info("key {}: read quorum not reached ({}); retrying", key, synced.refusal().message());
+      }
       syncRefusal =
           new Refusal(
               "insufficient_replicas",
