@@ -1,11 +1,13 @@
 -- PUT 1 KiB values to random keys of a fixed keyspace (env KEYSPACE, default 100000).
 -- With SEQUENTIAL=1 each thread walks the keyspace in order instead (used to preload GETs).
+-- CONSISTENCY sets X-Consistency-Level (default: the server's, QUORUM).
 dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "common.lua")
 
 local keyspace = tonumber(os.getenv("KEYSPACE") or "100000")
 local sequential = os.getenv("SEQUENTIAL") == "1"
 local body = string.rep("x", 1024)
 local headers = { ["Content-Type"] = "application/octet-stream" }
+if os.getenv("CONSISTENCY") then headers["X-Consistency-Level"] = os.getenv("CONSISTENCY") end
 local counter = 0
 local threads = 1
 

@@ -112,6 +112,16 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     topology.onRingChange(
         current -> {
           synchronized (last) {
+            // Runs as the ring is installed, before anyone can read with it: partitions gained
+            // stop counting toward read quorums until caught up; a partition with no other
+            // replica has nothing to catch up on.
+            for (int p : current.partitionsOf(topology.selfId())) {
+              if (current.replicas(p).size() == 1) {
+                readiness.markReady(p);
+              } else if (!last[0].isReplica(topology.selfId(), p)) {
+                readiness.markNotReady(List.of(p));
+              }
+            }
             context.getSelf().tell(new RingChanged(last[0], current));
             last[0] = current;
           }
@@ -153,7 +163,6 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
         }
       }
     }
-    readiness.markNotReady(acquired);
     urgent.addAll(acquired);
     getContext().getLog().info(
         "ring v{}: {} partitions to catch up on, {} replicated here",

@@ -62,14 +62,15 @@ public final class Topology {
       next = ring.placement();
       placement = next;
     }
+    // Listeners first: by the time anyone waiting for the ring proceeds, they have seen it.
+    ringListeners.forEach(listener -> listener.accept(next));
     if (ring.nodes().contains(selfId)) {
       ringReady.complete(null);
     }
-    ringListeners.forEach(listener -> listener.accept(next));
     return true;
   }
 
-  /** Completes once a ring that includes this node is installed. */
+  /** Completes once a ring that includes this node is installed (and its listeners have run). */
   public CompletionStage<Void> ringReady() {
     return ringReady;
   }
