@@ -20,6 +20,7 @@ import io.kvstore.replication.HlcTimestamp;
 import io.kvstore.replication.HybridLogicalClock;
 import io.kvstore.replication.Register;
 import io.kvstore.replication.Replication;
+import io.kvstore.testing.Eventually;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -41,6 +42,7 @@ class KeyEntityTest {
   private static final class ScriptedReplication implements Replication {
     volatile Register quorumHolds;
     volatile boolean refuseWrites;
+    volatile boolean quorumUnreachable;
     final List<Register> replicated = new CopyOnWriteArrayList<>();
 
     @Override
@@ -58,6 +60,10 @@ class KeyEntityTest {
 
     @Override
     public CompletionStage<Register> readQuorum(String key) {
+      if (quorumUnreachable) {
+        return CompletableFuture.failedFuture(
+            new UnavailableException("insufficient_replicas", "1 of 3 replicas answered", false, null));
+      }
       return CompletableFuture.completedFuture(quorumHolds);
     }
   }
@@ -251,5 +257,21 @@ class KeyEntityTest {
             .getValue()
             .register();
     assertArrayEquals(bytes("theirs"), local.value());
+  }
+
+  @Test
+  void anEntityWithoutAReadQuorumRefusesAtOnceAndServesOnceTheQuorumIsBack() {
+    put("before", Precondition.NONE, 0);
+    replication.quorumUnreachable = true;
+    entity.restart();
+
+    KeyEntity.WriteOutcome refused = put("during", Precondition.NONE, 0);
+    assertFalse(refused.applied());
+    assertEquals("insufficient_replicas", refused.refusal().code());
+    assertFalse(refused.refusal().mayHaveBeenApplied());
+
+    replication.quorumUnreachable = false;
+    Eventually.within(Duration.ofSeconds(5), () -> assertTrue(put("after", Precondition.NONE, 0).applied()));
+    assertArrayEquals(bytes("after"), get().value());
   }
 }

@@ -1,0 +1,84 @@
+package io.kvstore.http;
+
+import static io.kvstore.http.HttpClientFixture.assertError;
+import static io.kvstore.http.HttpClientFixture.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import io.kvstore.api.KvStoreNode;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code /api/v1/cluster} on a one-node cluster: status shape, diagnostics and every error. */
+class ClusterApiTest {
+  @TempDir static Path directory;
+  private static KvStoreNode node;
+  private static HttpClientFixture http;
+
+  @BeforeAll
+  static void start() {
+    node =
+        KvStoreNode.builder()
+            .dataDirectory(directory)
+            .httpPort(0)
+            .config(ConfigFactory.parseString("kvstore.partitions = 64"))
+            .start();
+    http = new HttpClientFixture(node.httpPort().orElseThrow());
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  private static java.net.http.HttpResponse<byte[]> post(String path, String body) {
+    return http.send(
+        http.request(path).POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
+  }
+
+  @Test
+  void statusListsTheNodeWithItsPartitionsAndTheRing() {
+    http.put("/api/v1/keys/counted", "x".getBytes(StandardCharsets.UTF_8));
+    JsonNode status = json(http.get("/api/v1/cluster/status"));
+    assertTrue(status.get("ring_version").asLong() >= 1);
+    assertEquals(64, status.get("partitions").asInt());
+    assertEquals(3, status.get("replication_factor").asInt());
+    assertEquals(1, status.get("nodes").size());
+    JsonNode self = status.get("nodes").get(0);
+    assertEquals("node1", self.get("id").asText());
+    assertEquals("up", self.get("status").asText());
+    assertEquals(64, self.get("partitions").asInt());
+    assertEquals(64, self.get("primaries").asInt());
+    assertEquals(64, self.get("partitions_ready").asInt());
+    assertEquals(1.0, self.get("load").asDouble());
+    assertTrue(status.get("total_keys").asLong() >= 1);
+  }
+
+  @Test
+  void merkleRootsCoverEveryPartitionThisNodeReplicates() {
+    JsonNode merkle = json(http.get("/api/v1/cluster/merkle"));
+    assertEquals("node1", merkle.get("node_id").asText());
+    assertEquals(64, merkle.get("roots").size());
+  }
+
+  @Test
+  void joinRequestsAreValidatedAndRefusedOnAMember() {
+    assertError(post("/api/v1/cluster/nodes", "{not json"), 400, "malformed_json");
+    assertError(post("/api/v1/cluster/nodes", "{\"node\": \"x\"}"), 400, "invalid_body");
+    assertError(post("/api/v1/cluster/nodes", "{\"address\": \"127.0.0.1:25521\"}"), 400, "already_member");
+  }
+
+  @Test
+  void removingAnUnknownNodeIsNotFoundAndOtherMethodsAreRefused() {
+    JsonNode body = assertError(http.delete("/api/v1/cluster/nodes/nobody"), 404, "unknown_node");
+    assertEquals("nobody", body.get("node_id").asText());
+    assertError(http.put("/api/v1/cluster/status", new byte[0]), 405, "method_not_allowed");
+  }
+}
