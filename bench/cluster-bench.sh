@@ -29,14 +29,15 @@ spread() {
   local urls=() env=()
   while [ $# -gt 0 ] && [ "$1" != "--" ]; do urls+=("$1"); shift; done
   [ $# -gt 0 ] && shift && env=("$@")
-  local i=0 per=$(( conns / ${#urls[@]} )) extra=$(( conns % ${#urls[@]} ))
+  local i=0 per=$(( conns / ${#urls[@]} )) extra=$(( conns % ${#urls[@]} )) runs=()
   for url in "${urls[@]}"; do
     local c=$per; [ $i -lt $extra ] && c=$((c + 1))
     env WRK_THREADS=1 "${env[@]}" wrk -t1 -c"$c" -d"${secs}s" --timeout 10s -s "$root/bench/wrk/$script" "$url" \
       | grep '^RESULT' >"$work/$name.$i" &
+    runs+=($!)
     i=$((i + 1))
   done
-  wait
+  wait "${runs[@]}"  # not the etcd members, which are background jobs of this shell too
   cat "$work/$name".* | awk -v name="$name" '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] += kv[2]; if (kv[1] == "p99_ms" && kv[2] > p99) p99 = kv[2] } n++ }
     END { printf "%s rps=%.0f p50_ms=%.3f p99_ms=%.3f errors=%d\n", name, v["rps"], v["p50_ms"] / n, p99, v["errors"] }'
   rm -f "$work/$name".*
@@ -51,8 +52,9 @@ mkdir -p "$root/bench/results"
   echo "# kvstore: N = 3, sync=always, QUORUM writes, LINEARIZABLE reads; $(etcd --version | head -1), 3 members, default (fsync) settings, JSON gateway"
   KVSTORE_JAVA_OPTS="-Xmx1g" "$root/bin/kvstore-cluster" start --dir "$work/kvstore" >/dev/null
   # Unreported warm-up: JIT, shard allocation, entity start-up; also writes every key GETs read.
-  spread warmup put.lua 20 48 "${kv_urls[@]}" -- KEYSPACE=10000 SEQUENTIAL=1 >/dev/null
-  spread warmup put.lua 10 48 "${kv_urls[@]}" -- KEYSPACE=10000 >/dev/null
+  # Three JVMs share two cores here, so the JIT needs minutes to settle: warm up for 90 s.
+  spread warmup put.lua 60 48 "${kv_urls[@]}" -- KEYSPACE=10000 SEQUENTIAL=1 >/dev/null
+  spread warmup put.lua 30 48 "${kv_urls[@]}" -- KEYSPACE=10000 >/dev/null
   spread kvstore-quorum-put put.lua "$seconds" 50 "${kv_urls[@]}" -- KEYSPACE=10000 CONSISTENCY=QUORUM
   spread kvstore-linearizable-get get.lua "$seconds" 50 "${kv_urls[@]}" -- KEYSPACE=10000 CONSISTENCY=LINEARIZABLE
   spread kvstore-quorum-put-c8 put.lua "$seconds" 8 "${kv_urls[@]}" -- KEYSPACE=10000 CONSISTENCY=QUORUM
