@@ -1,4 +1,4 @@
--- Shared by put.lua and get.lua: per-thread ids and the RESULT line the bench scripts parse.
+-- Shared by the wrk scripts: per-thread ids, key choice and the RESULT line the bench scripts parse.
 
 -- Thread ids are handed out in the main state by setup() and read as the global thread_id in each thread.
 local next_thread_id = 0
@@ -14,4 +14,26 @@ function done(summary, latency, requests)
   io.write(string.format("RESULT requests=%d rps=%.0f p50_ms=%.3f p99_ms=%.3f errors=%d\n",
     summary.requests, summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors))
+end
+
+-- Keys of a fixed keyspace (env KEYSPACE): random, or with SEQUENTIAL=1 each thread walks it in
+-- order (used to preload the keys that GETs read). Call init_keys() from init().
+local keyspace = tonumber(os.getenv("KEYSPACE") or "100000")
+local sequential = os.getenv("SEQUENTIAL") == "1"
+local counter = 0
+local threads = 1
+
+function init_keys(seed)
+  math.randomseed(seed + thread_id)
+  threads = tonumber(os.getenv("WRK_THREADS") or "2")
+  counter = thread_id
+end
+
+function next_key()
+  if sequential then
+    local key = counter % keyspace
+    counter = counter + threads
+    return key
+  end
+  return math.random(0, keyspace - 1)
 end

@@ -3,12 +3,8 @@
 -- etcd's default). Keys and values travel base64-encoded, as the gateway requires.
 dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "common.lua")
 
-local keyspace = tonumber(os.getenv("KEYSPACE") or "10000")
-local sequential = os.getenv("SEQUENTIAL") == "1"
 local op = os.getenv("OP") or "put"
 local headers = { ["Content-Type"] = "application/json" }
-local counter = 0
-local threads = 1
 
 local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 local function base64(data)
@@ -27,20 +23,11 @@ end
 local value = base64(string.rep("x", 1024))
 
 function init(args)
-  math.randomseed(3000 + thread_id)
-  threads = tonumber(os.getenv("WRK_THREADS") or "2")
-  counter = thread_id
+  init_keys(3000)
 end
 
 function request()
-  local key
-  if sequential then
-    key = counter % keyspace
-    counter = counter + threads
-  else
-    key = math.random(0, keyspace - 1)
-  end
-  local encoded = base64("bench-" .. key)
+  local encoded = base64("bench-" .. next_key())
   if op == "put" then
     return wrk.format("POST", "/v3/kv/put", headers, '{"key":"' .. encoded .. '","value":"' .. value .. '"}')
   end

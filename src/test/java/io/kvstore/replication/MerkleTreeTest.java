@@ -20,12 +20,17 @@ class MerkleTreeTest {
     return builder.build();
   }
 
-  @Test
-  void theTreeDoesNotDependOnScanOrder() {
+  private static List<String[]> entries(int count) {
     List<String[]> entries = new ArrayList<>();
-    for (int i = 0; i < 500; i++) {
+    for (int i = 0; i < count; i++) {
       entries.add(new String[] {"key-" + i, "register-" + i});
     }
+    return entries;
+  }
+
+  @Test
+  void theTreeDoesNotDependOnScanOrder() {
+    List<String[]> entries = entries(500);
     MerkleTree ordered = treeOf(entries);
     Collections.shuffle(entries, new Random(20261123));
     assertEquals(ordered, treeOf(entries));
@@ -34,10 +39,7 @@ class MerkleTreeTest {
 
   @Test
   void oneChangedRegisterChangesTheRootAndExactlyItsBucket() {
-    List<String[]> entries = new ArrayList<>();
-    for (int i = 0; i < 500; i++) {
-      entries.add(new String[] {"key-" + i, "register-" + i});
-    }
+    List<String[]> entries = entries(500);
     MerkleTree before = treeOf(entries);
     entries.set(42, new String[] {"key-42", "a newer register"});
     MerkleTree after = treeOf(entries);
