@@ -38,7 +38,7 @@ final class Guardian {
   private Guardian() {}
 
   /** What start-up produced, for the embedding code. */
-  record Started(ShardedKvStore store, Topology topology, Optional<ServerBinding> http) {}
+  record Started(ShardedKvStore store, Topology topology, NodeHealth health, Optional<ServerBinding> http) {}
 
   static Behavior<Void> create(KvStoreSettings settings, CompletableFuture<Started> started) {
     return Behaviors.setup(
@@ -84,8 +84,9 @@ final class Guardian {
                       settings.ttl().sweepInterval(), settings.ttl().sweepBatch(), settings.requestTimeout())),
               "ttl-sweeper");
           ShardedKvStore store = new ShardedKvStore(system, settings, replicaClient);
+          NodeHealth health = new NodeHealth(cluster, storage, topology, readiness);
           if (!settings.http().enabled()) {
-            started.complete(new Started(store, topology, Optional.empty()));
+            started.complete(new Started(store, topology, health, Optional.empty()));
             return Behaviors.empty();
           }
           HttpApi api =
@@ -93,7 +94,7 @@ final class Guardian {
                   store,
                   system,
                   settings,
-                  new NodeHealth(cluster, storage, topology, readiness),
+                  health,
                   new ClusterAdmin(system, topology, replicas, settings.requestTimeout()));
           Http.get(system)
               .newServerAt(settings.http().host(), settings.http().port())
@@ -104,7 +105,7 @@ final class Guardian {
                       started.completeExceptionally(failure);
                     } else {
                       binding.addToCoordinatedShutdown(settings.requestTimeout(), system);
-                      started.complete(new Started(store, topology, Optional.of(binding)));
+                      started.complete(new Started(store, topology, health, Optional.of(binding)));
                     }
                   });
           return Behaviors.empty();

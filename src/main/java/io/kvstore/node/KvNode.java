@@ -89,6 +89,14 @@ public final class KvNode implements AutoCloseable {
     return started.topology();
   }
 
+  /**
+   * Why this node is not ready to serve yet (as {@code /health/ready} reports it): empty once it
+   * is an Up member, in the ring, caught up on every partition it replicates, and writable.
+   */
+  public java.util.List<String> notReadyReasons() {
+    return started.health().notReadyReasons();
+  }
+
   /** The bound HTTP port; empty when HTTP is disabled. */
   public Optional<Integer> httpPort() {
     return started.http().map(binding -> binding.localAddress().getPort());

@@ -78,7 +78,31 @@ class InJvmClusterTest {
     Eventually.within(
         Duration.ofSeconds(30),
         () -> nodes.forEach(n -> assertEquals(size, n.topology().placement().ring().nodes().size())));
+    // Ready, as a load balancer would wait for: every node caught up with its peers.
+    Eventually.within(Duration.ofSeconds(30), () -> nodes.forEach(n -> assertEquals(List.of(), n.notReadyReasons())));
     return nodes;
+  }
+
+  private static void writeOneKeyPerPartition(List<KvNode> cluster) {
+    CompletableFuture.allOf(
+            keyPerPartition().stream()
+                .map(k -> cluster.get(k.hashCode() & 1).store().put(k, bytes("v-" + k)).toCompletableFuture())
+                .toArray(CompletableFuture[]::new))
+        .join();
+  }
+
+  /** Each node runs only shards of partitions it replicates (under the ring it has now). */
+  private static void assertEveryShardRunsOnAReplica(List<KvNode> cluster) {
+    for (KvNode node : cluster) {
+      TestProbe<ShardRegion.CurrentShardRegionState> probe = TestProbe.create(node.system());
+      ClusterSharding.get(node.system()).shardState().tell(new GetShardRegionState(KeyEntity.TYPE_KEY, probe.ref()));
+      for (ShardRegion.ShardState shard : probe.receiveMessage().getShards()) {
+        int partition = Integer.parseInt(shard.shardId());
+        assertTrue(
+            node.topology().placement().replicas(partition).contains(node.settings().nodeId()),
+            "partition " + partition + " runs on " + node.settings().nodeId());
+      }
+    }
   }
 
   /** One key per partition, so that every shard gets allocated. */
@@ -112,22 +136,9 @@ class InJvmClusterTest {
   void everyPartitionsEntityRunsOnOneOfItsReplicasAndQuorumWritesReachEveryReplica() throws Exception {
     List<KvNode> cluster = startCluster(3);
     List<String> keys = keyPerPartition();
-    CompletableFuture.allOf(
-            keys.stream()
-                .map(k -> cluster.get(k.hashCode() & 1).store().put(k, bytes("v-" + k)).toCompletableFuture())
-                .toArray(CompletableFuture[]::new))
-        .join();
+    writeOneKeyPerPartition(cluster);
 
-    for (KvNode node : cluster) {
-      TestProbe<ShardRegion.CurrentShardRegionState> probe = TestProbe.create(node.system());
-      ClusterSharding.get(node.system()).shardState().tell(new GetShardRegionState(KeyEntity.TYPE_KEY, probe.ref()));
-      for (ShardRegion.ShardState shard : probe.receiveMessage().getShards()) {
-        int partition = Integer.parseInt(shard.shardId());
-        assertTrue(
-            node.topology().placement().replicas(partition).contains(node.settings().nodeId()),
-            "partition " + partition + " runs on " + node.settings().nodeId());
-      }
-    }
+    assertEveryShardRunsOnAReplica(cluster);
     // N = 3 on 3 nodes: every node's replica store gets every key (W = 2 acknowledged, all 3 sent).
     Eventually.within(
         Duration.ofSeconds(10),
@@ -147,8 +158,9 @@ class InJvmClusterTest {
   }
 
   @Test
-  void withOneNodeGoneQuorumStillWritesAndAllIsRefusedCleanly() throws Exception {
+  void afterANodeFailsEveryPartitionRunsOnASurvivingReplicaAndTakesQuorumWrites() throws Exception {
     List<KvNode> cluster = startCluster(3);
+    writeOneKeyPerPartition(cluster);
     KvNode gone = cluster.get(2);
     gone.close();
     nodes.remove(gone);
@@ -157,8 +169,16 @@ class InJvmClusterTest {
     Eventually.within(
         Duration.ofSeconds(40),
         () -> assertEquals(List.of("node1", "node2"), survivor.topology().placement().ring().nodes()));
-    survivor.store().put("after", bytes("x"), WriteOptions.defaults()).toCompletableFuture().join();
-    assertArrayEquals(
-        bytes("x"), cluster.get(1).store().get("after", Consistency.QUORUM).toCompletableFuture().join().orElseThrow().value());
+    List<KvNode> survivors = List.of(cluster.get(0), cluster.get(1));
+    Eventually.within(Duration.ofSeconds(30), () -> survivors.forEach(n -> assertEquals(List.of(), n.notReadyReasons())));
+    writeOneKeyPerPartition(survivors);
+    // Rebalancing runs every 2 s: shards that lived on the lost node or whose primary changed
+    // end up on replicas under the new ring.
+    Eventually.within(Duration.ofSeconds(30), () -> assertEveryShardRunsOnAReplica(survivors));
+    for (String key : keyPerPartition()) {
+      assertArrayEquals(
+          bytes("v-" + key),
+          cluster.get(1).store().get(key, Consistency.QUORUM).toCompletableFuture().join().orElseThrow().value());
+    }
   }
 }
