@@ -3,6 +3,7 @@ package io.kvstore.multijvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kvstore.testing.Eventually;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -57,21 +58,16 @@ class JoinLeaveIT {
     }
   }
 
-  private void awaitRingSize(LocalCluster cluster, int size, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      KvHttp.Answer status = http.get(cluster.httpPort(0), "/api/v1/cluster/status");
-      if (status.status() == 200) {
-        long up = 0;
-        for (var node : status.json().get("nodes")) {
-          up += node.get("partitions").asInt() > 0 ? 1 : 0;
-        }
-        if (up == size) {
-          return;
-        }
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("the ring did not reach " + size + " nodes within " + timeout);
+  private void awaitRingSize(LocalCluster cluster, int size, Duration timeout) {
+    Eventually.within(
+        timeout,
+        () -> {
+          KvHttp.Answer status = http.get(cluster.httpPort(0), "/api/v1/cluster/status");
+          long inRing = 0;
+          for (var node : status.json().get("nodes")) {
+            inRing += node.get("partitions").asInt() > 0 ? 1 : 0;
+          }
+          assertEquals(size, inRing, "nodes holding partitions");
+        });
   }
 }

@@ -1,5 +1,6 @@
 package io.kvstore.multijvm;
 
+import io.kvstore.testing.Eventually;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -83,18 +84,18 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /** Waits until the nodes report ready: in the ring and caught up on every partition they hold. */
-  void awaitReady(List<Integer> indexes, java.time.Duration timeout) throws InterruptedException {
+  void awaitReady(List<Integer> indexes, java.time.Duration timeout) {
     KvHttp http = new KvHttp();
-    long deadline = System.nanoTime() + timeout.toNanos();
-    for (int index : indexes) {
-      KvHttp.Answer answer;
-      while ((answer = http.get(httpPort(index), "/health/ready")).status() != 200) {
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError(nodeId(index) + " not ready within " + timeout + ": " + answer.body());
-        }
-        Thread.sleep(200);
-      }
-    }
+    Eventually.within(
+        timeout,
+        () -> {
+          for (int index : indexes) {
+            KvHttp.Answer answer = http.get(httpPort(index), "/health/ready");
+            if (answer.status() != 200) {
+              throw new AssertionError(nodeId(index) + " not ready: " + answer.body());
+            }
+          }
+        });
   }
 
   NodeProcess node(int index) {

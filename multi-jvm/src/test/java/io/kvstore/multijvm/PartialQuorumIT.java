@@ -3,6 +3,7 @@ package io.kvstore.multijvm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kvstore.replication.Partitioner;
+import io.kvstore.testing.Eventually;
 import io.kvstore.replication.Ring;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,23 +76,15 @@ class PartialQuorumIT {
     }
   }
 
-  private void awaitSuspects(LocalCluster cluster, int count, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      KvHttp.Answer status = http.get(cluster.httpPort(0), "/api/v1/cluster/status");
-      long suspects = 0;
-      if (status.status() == 200) {
-        for (var node : status.json().get("nodes")) {
-          if (node.get("status").asText().equals("suspect")) {
-            suspects++;
+  private void awaitSuspects(LocalCluster cluster, int count, Duration timeout) {
+    Eventually.within(
+        timeout,
+        () -> {
+          long suspects = 0;
+          for (var node : http.get(cluster.httpPort(0), "/api/v1/cluster/status").json().get("nodes")) {
+            suspects += node.get("status").asText().equals("suspect") ? 1 : 0;
           }
-        }
-      }
-      if (suspects == count) {
-        return;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("the failure detector did not flag " + count + " nodes within " + timeout);
+          assertEquals(count, suspects, "nodes the failure detector flags");
+        });
   }
 }

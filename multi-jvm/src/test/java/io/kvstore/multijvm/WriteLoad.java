@@ -1,5 +1,6 @@
 package io.kvstore.multijvm;
 
+import io.kvstore.testing.Eventually;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,15 +58,15 @@ final class WriteLoad implements AutoCloseable {
   }
 
   /** Waits (bounded) until {@code count} writes have been acknowledged: traffic is flowing. */
-  void awaitAcknowledged(long count, java.time.Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (acknowledgedCount() < count) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "only " + acknowledgedCount() + " writes acknowledged within " + timeout + " (" + failedCount() + " failed)");
-      }
-      Thread.sleep(100);
-    }
+  void awaitAcknowledged(long count, java.time.Duration timeout) {
+    Eventually.within(
+        timeout,
+        () -> {
+          if (acknowledgedCount() < count) {
+            throw new AssertionError(
+                acknowledgedCount() + " of " + count + " writes acknowledged (" + failedCount() + " failed)");
+          }
+        });
   }
 
   long failedCount() {
