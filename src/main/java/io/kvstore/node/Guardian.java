@@ -2,6 +2,7 @@ package io.kvstore.node;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
@@ -40,6 +41,11 @@ final class Guardian {
   /** What start-up produced, for the embedding code. */
   record Started(ShardedKvStore store, Topology topology, NodeHealth health, Optional<ServerBinding> http) {}
 
+  /** Resumed, not restarted: their set-up registers listeners and subscriptions once. */
+  private static <T> Behavior<T> resuming(Behavior<T> behavior) {
+    return Behaviors.supervise(behavior).onFailure(SupervisorStrategy.resume());
+  }
+
   static Behavior<Void> create(KvStoreSettings settings, CompletableFuture<Started> started) {
     return Behaviors.setup(
         context -> {
@@ -66,9 +72,12 @@ final class Guardian {
           HintStore hints = new HintStore(storage, serialization, replication.maxHintsPerNode());
           PartitionReadiness readiness = new PartitionReadiness(settings.partitions());
           Topology topology = new Topology(settings.nodeId(), partitioner, replication.factor());
-          context.spawn(ReplicaEndpoint.create(replicas, readiness, hints, topology), "replicas");
-          context.spawn(AntiEntropy.create(replicas, readiness, hints, topology, replication), "anti-entropy");
-          context.spawn(RingKeeper.create(topology, replication.factor(), replication.requestTimeout()), "ring");
+          // A failure handling one message must not stop replication for the life of the node.
+          context.spawn(resuming(ReplicaEndpoint.create(replicas, readiness, hints, topology)), "replicas");
+          context.spawn(
+              resuming(AntiEntropy.create(replicas, readiness, hints, topology, replication)), "anti-entropy");
+          context.spawn(
+              resuming(RingKeeper.create(topology, replication.factor(), replication.requestTimeout())), "ring");
           ReplicaClient replicaClient = new ReplicaClient(system, topology, replicas, readiness, hints, replication);
           KeyEntity.init(
               system,

@@ -4,6 +4,7 @@ import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.DispatcherSelector;
+import akka.actor.typed.Scheduler;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.AskPattern;
@@ -80,6 +81,7 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
   private final Topology topology;
   private final ReplicationSettings settings;
   private final Executor blocking;
+  private final Scheduler scheduler;
   private final Deque<Integer> urgent = new ArrayDeque<>();
   /** Urgent partitions whose sync could not complete (peers down): retried from the next tick. */
   private final Set<Integer> deferred = new HashSet<>();
@@ -108,6 +110,7 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     this.settings = settings;
     this.blocking =
         context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("kvstore.storage.blocking-dispatcher"));
+    this.scheduler = context.getSystem().scheduler();
     Ring.Placement[] last = {topology.placement()};
     topology.onRingChange(
         current -> {
@@ -229,7 +232,7 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
         peers.stream()
             .<CompletableFuture<ReplicaEndpoint.RootsReply>>map(
                 peer ->
-                    ask(topology.endpoint(peer).orElseThrow(), replyTo -> new ReplicaEndpoint.GetRoots(batch, replyTo)))
+                    ask(peer, replyTo -> new ReplicaEndpoint.GetRoots(batch, replyTo)))
             .toList();
     Map<String, CompletableFuture<ReplicaEndpoint.RootsReply>> byPeer = new HashMap<>();
     for (int i = 0; i < peers.size(); i++) {
@@ -311,10 +314,9 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
    * merged here, and (unless this node only hands the partition off) pushed ones there.
    */
   private CompletableFuture<Boolean> exchange(int partition, String peer, boolean replica) {
-    ActorRef<ReplicaEndpoint.Command> endpoint = topology.endpoint(peer).orElseThrow();
     CompletableFuture<MerkleTree> local = CompletableFuture.supplyAsync(() -> store.merkleTree(partition), blocking);
     CompletableFuture<ReplicaEndpoint.TreeReply> remote =
-        ask(endpoint, replyTo -> new ReplicaEndpoint.GetTree(partition, replyTo));
+        ask(peer, replyTo -> new ReplicaEndpoint.GetTree(partition, replyTo));
     return local.thenCombine(remote, (mine, theirs) -> mine.differingBuckets(theirs.tree()))
         .thenCompose(
             differing -> {
@@ -325,7 +327,7 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
               CompletableFuture<Void> pulled =
                   replica
                       ? this.<ReplicaEndpoint.EntriesReply>ask(
-                              endpoint, replyTo -> new ReplicaEndpoint.GetEntries(partition, buckets, replyTo))
+                              peer, replyTo -> new ReplicaEndpoint.GetEntries(partition, buckets, replyTo))
                           .thenCompose(reply -> store.mergeAll(reply.entries()))
                       : CompletableFuture.completedFuture(null);
               return pulled
@@ -335,7 +337,7 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
                           entries.isEmpty()
                               ? CompletableFuture.completedFuture(true)
                               : this.<StatusReply<Done>>ask(
-                                      endpoint, replyTo -> new ReplicaEndpoint.ApplyAll(entries, replyTo))
+                                      peer, replyTo -> new ReplicaEndpoint.ApplyAll(entries, replyTo))
                                   .thenApply(StatusReply::isSuccess));
             });
   }
@@ -374,8 +376,7 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     replaying.add(target);
     List<HintStore.Hint> batch = hints.pendingFor(target, settings.hintReplayBatch());
     List<ReplicaStore.Entry> entries = batch.stream().map(HintStore.Hint::entry).toList();
-    this.<StatusReply<Done>>ask(
-            topology.endpoint(target).orElseThrow(), replyTo -> new ReplicaEndpoint.ApplyAll(entries, replyTo))
+    this.<StatusReply<Done>>ask(target, replyTo -> new ReplicaEndpoint.ApplyAll(entries, replyTo))
         .thenCompose(
             reply ->
                 reply.isSuccess() ? hints.remove(target, batch) : CompletableFuture.<Void>completedFuture(null))
@@ -388,9 +389,15 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     return this;
   }
 
-  private <R> CompletableFuture<R> ask(
-      ActorRef<ReplicaEndpoint.Command> endpoint, Function<ActorRef<R>, ReplicaEndpoint.Command> message) {
+  /**
+   * Asks a peer's replica endpoint; fails (rather than throwing here) when the peer has become
+   * unavailable since it was chosen. Called from future callbacks too, so it touches no context.
+   */
+  private <R> CompletableFuture<R> ask(String peer, Function<ActorRef<R>, ReplicaEndpoint.Command> message) {
     Duration timeout = settings.requestTimeout().multipliedBy(5);
-    return Stages.direct(AskPattern.ask(endpoint, message::apply, timeout, getContext().getSystem().scheduler()));
+    return topology
+        .reachableEndpoint(peer)
+        .map(endpoint -> Stages.direct(AskPattern.ask(endpoint, message::apply, timeout, scheduler)))
+        .orElseGet(() -> CompletableFuture.failedFuture(new IllegalStateException(peer + " is not available")));
   }
 }

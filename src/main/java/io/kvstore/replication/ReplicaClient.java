@@ -83,26 +83,30 @@ public final class ReplicaClient implements Replication {
     CompletableFuture<Void> result = new CompletableFuture<>();
     for (String replica : replicas) {
       if (replica.equals(topology.selfId())) {
-        tally.succeeded(result); // synced with the journal event before this is called
+        // Synced with the journal event before this is called.
+        if (tally.succeed()) {
+          result.complete(null);
+        }
         continue;
       }
-      Optional<ActorRef<ReplicaEndpoint.Command>> endpoint =
-          topology.isUnreachable(replica) ? Optional.empty() : topology.endpoint(replica);
-      if (endpoint.isEmpty()) {
-        hints.add(replica, key, register);
-        tally.failed(result, () -> writeFailure(key, consistency, tally));
-        continue;
-      }
-      this.<StatusReply<Done>>ask(endpoint.get(), replyTo -> new ReplicaEndpoint.Apply(key, register, replyTo))
-          .whenComplete(
-              (reply, failure) -> {
-                if (failure == null && reply.isSuccess()) {
-                  tally.succeeded(result);
-                } else {
-                  hints.add(replica, key, register);
-                  tally.failed(result, () -> writeFailure(key, consistency, tally));
-                }
-              });
+      CompletableFuture<StatusReply<Done>> applied =
+          topology
+              .reachableEndpoint(replica)
+              .map(endpoint -> this.<StatusReply<Done>>ask(endpoint, replyTo -> new ReplicaEndpoint.Apply(key, register, replyTo)))
+              .orElseGet(() -> CompletableFuture.failedFuture(new IllegalStateException(replica + " is not available")));
+      applied.whenComplete(
+          (reply, failure) -> {
+            if (failure == null && reply.isSuccess()) {
+              if (tally.succeed()) {
+                result.complete(null);
+              }
+            } else {
+              hints.add(replica, key, register);
+              if (tally.fail()) {
+                result.completeExceptionally(writeFailure(key, consistency, tally));
+              }
+            }
+          });
     }
     return result;
   }
@@ -152,12 +156,11 @@ public final class ReplicaClient implements Replication {
             CompletableFuture.completedFuture(
                 new ReplicaEndpoint.ReadReply(replica, readiness.isReady(partition), store.get(key).orElse(null)));
       } else {
-        Optional<ActorRef<ReplicaEndpoint.Command>> endpoint =
-            topology.isUnreachable(replica) ? Optional.empty() : topology.endpoint(replica);
         reply =
-            endpoint.isEmpty()
-                ? CompletableFuture.failedFuture(new IllegalStateException(replica + " is not available"))
-                : ask(endpoint.get(), replyTo -> new ReplicaEndpoint.Read(key, replyTo));
+            topology
+                .reachableEndpoint(replica)
+                .map(endpoint -> this.<ReplicaEndpoint.ReadReply>ask(endpoint, replyTo -> new ReplicaEndpoint.Read(key, replyTo)))
+                .orElseGet(() -> CompletableFuture.failedFuture(new IllegalStateException(replica + " is not available")));
       }
       answered.add(
           reply.handle(
@@ -167,12 +170,11 @@ public final class ReplicaClient implements Replication {
                     replies.add(answer);
                   }
                   if (answer != null && answer.ready()) {
-                    tally.succeeded(null);
-                    if (tally.successes() >= needed) {
+                    if (tally.succeed()) {
                       result.complete(mergeOf(replies));
                     }
-                  } else {
-                    tally.failed(result, () -> readFailure(key, consistency, replicas, tally));
+                  } else if (tally.fail()) {
+                    result.completeExceptionally(readFailure(key, consistency, replicas, tally));
                   }
                 }
                 return null;
@@ -236,7 +238,7 @@ public final class ReplicaClient implements Replication {
     return Stages.direct(AskPattern.ask(endpoint, message::apply, timeout, system.scheduler()));
   }
 
-  /** Counts answers toward a needed number; decides the result once it is certain. */
+  /** Counts answers toward a needed number; says when the outcome becomes certain (once each). */
   private static final class Tally {
     private final int needed;
     private final int total;
@@ -252,18 +254,14 @@ public final class ReplicaClient implements Replication {
       return successes;
     }
 
-    synchronized void succeeded(CompletableFuture<Void> result) {
-      successes++;
-      if (result != null && successes >= needed) {
-        result.complete(null);
-      }
+    /** @return true for the success that reaches the needed number */
+    synchronized boolean succeed() {
+      return ++successes == needed;
     }
 
-    synchronized <T> void failed(CompletableFuture<T> result, java.util.function.Supplier<UnavailableException> failure) {
-      failures++;
-      if (total - failures < needed) {
-        result.completeExceptionally(failure.get());
-      }
+    /** @return true for the failure that makes the needed number unreachable */
+    synchronized boolean fail() {
+      return total - ++failures == needed - 1;
     }
   }
 }

@@ -91,6 +91,11 @@ public final class Topology {
     endpoints.keySet().retainAll(nodeIds);
   }
 
+  /** The node's endpoint, unless the failure detector distrusts the node. */
+  public Optional<ActorRef<ReplicaEndpoint.Command>> reachableEndpoint(String nodeId) {
+    return unreachable.contains(nodeId) ? Optional.empty() : endpoint(nodeId);
+  }
+
   public Optional<ActorRef<ReplicaEndpoint.Command>> endpoint(String nodeId) {
     return Optional.ofNullable(endpoints.get(nodeId));
   }
