@@ -250,10 +250,10 @@ public final class KeyEntity
 
   private ReplyEffect<Event, KeyState> refuseUnsynced(Command command) {
     if (command instanceof Put put) {
-      return Effect().reply(put.replyTo(), StatusReply.success(new WriteOutcome(false, null, syncRefusal)));
+      return refused(put.replyTo(), syncRefusal);
     }
     if (command instanceof Delete delete) {
-      return Effect().reply(delete.replyTo(), StatusReply.success(new WriteOutcome(false, null, syncRefusal)));
+      return refused(delete.replyTo(), syncRefusal);
     }
     if (command instanceof Get get) {
       return Effect().reply(get.replyTo(), StatusReply.success(new Lookup(null, syncRefusal)));
@@ -311,7 +311,7 @@ public final class KeyEntity
     }
     Optional<Refusal> refusal = refusal(put.consistency());
     if (refusal.isPresent()) {
-      return Effect().reply(put.replyTo(), StatusReply.success(new WriteOutcome(false, null, refusal.get())));
+      return refused(put.replyTo(), refusal.get());
     }
     Register next = state.put(put.value(), put.ttlMillis(), context.clock().nowAfter(state.stamp()));
     return persistAndReply(new Written(next), put.consistency(), put.replyTo());
@@ -324,10 +324,15 @@ public final class KeyEntity
     }
     Optional<Refusal> refusal = refusal(delete.consistency());
     if (refusal.isPresent()) {
-      return Effect().reply(delete.replyTo(), StatusReply.success(new WriteOutcome(false, null, refusal.get())));
+      return refused(delete.replyTo(), refusal.get());
     }
     Register tombstone = state.delete(context.clock().nowAfter(state.stamp()));
     return persistAndReply(new Deleted(tombstone), delete.consistency(), delete.replyTo());
+  }
+
+  /** A write not attempted: nothing was journaled. */
+  private ReplyEffect<Event, KeyState> refused(ActorRef<StatusReply<WriteOutcome>> replyTo, Refusal refusal) {
+    return Effect().reply(replyTo, StatusReply.success(new WriteOutcome(false, null, refusal)));
   }
 
   private Optional<Refusal> refusal(Consistency consistency) {
