@@ -73,7 +73,9 @@ final class Guardian {
           PartitionReadiness readiness = new PartitionReadiness(settings.partitions());
           Topology topology = new Topology(settings.nodeId(), partitioner, replication.factor());
           // A failure handling one message must not stop replication for the life of the node.
-          context.spawn(resuming(ReplicaEndpoint.create(replicas, readiness, hints, topology)), "replicas");
+          context.spawn(
+              resuming(ReplicaEndpoint.create(replicas, readiness, hints, topology, replication.transferBatchBytes())),
+              "replicas");
           context.spawn(
               resuming(AntiEntropy.create(replicas, readiness, hints, topology, replication)), "anti-entropy");
           context.spawn(

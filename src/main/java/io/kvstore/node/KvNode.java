@@ -69,7 +69,20 @@ public final class KvNode implements AutoCloseable {
             "akka.cluster.sharding.passivation.default-strategy.active-entity-limit",
                 settings.entity().activeEntityLimit(),
             // Every member carries its node id, so every node can map members to ring nodes.
-            "akka.cluster.roles", java.util.List.of(RingKeeper.ROLE_PREFIX + settings.nodeId())));
+            "akka.cluster.roles", java.util.List.of(RingKeeper.ROLE_PREFIX + settings.nodeId()),
+            "akka.remote.artery.advanced.maximum-frame-size", maximumFrameSize(settings)));
+  }
+
+  /**
+   * Room for the largest message kvstore sends between nodes: a write, read reply or replica
+   * update carrying the largest allowed value, or a bulk transfer filled up to its byte budget
+   * (which admits one entry beyond the budget only when it is the first). Akka's default of 256 KiB
+   * would drop every larger value on its way to a replica.
+   */
+  static long maximumFrameSize(KvStoreSettings settings) {
+    long largestEntry = (long) settings.limits().maxValueBytes() + settings.limits().maxKeyBytes();
+    long headroom = 64 * 1024; // version vector, stamps, envelope, reply-to path
+    return Math.max(largestEntry, settings.replication().transferBatchBytes()) + headroom;
   }
 
   public KvStore store() {

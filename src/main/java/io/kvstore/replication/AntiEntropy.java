@@ -93,6 +93,8 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
   private final Set<Integer> comparing = new HashSet<>();
   private static final int ROOTS_PER_BATCH = 128;
   private int nextRoutine;
+  /** Whether a ring that includes this node has been acted on since start. */
+  private boolean placedSinceStart;
 
   private AntiEntropy(
       ActorContext<Command> context,
@@ -149,6 +151,14 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
 
   private Behavior<Command> onRingChanged(RingChanged changed) {
     String self = topology.selfId();
+    if (!changed.current().ring().nodes().contains(self)) {
+      // Either stale (a restarted node first sees the ring published while it was away, and is
+      // added a moment later) or final (it is leaving, and every quorum write is on the other
+      // replicas too). Handing everything off now would only drop data it is about to need.
+      getContext().getLog().info(
+          "ring v{} does not include this node (yet): keeping its data", changed.current().ring().version());
+      return this;
+    }
     List<Integer> acquired = new ArrayList<>();
     for (int p = 0; p < topology.partitioner().partitions(); p++) {
       boolean now = changed.current().isReplica(self, p);
@@ -158,8 +168,10 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
         urgent.add(p); // hand it off
       }
     }
-    if (changed.previous().ring().version() == 0) {
-      // The first ring since start: data from an earlier life may belong elsewhere by now.
+    if (!placedSinceStart) {
+      placedSinceStart = true;
+      // The first ring with this node in it since start: data from an earlier life may belong
+      // elsewhere by now.
       for (int p = 0; p < topology.partitioner().partitions(); p++) {
         if (!changed.current().isReplica(self, p) && store.holds(p)) {
           urgent.add(p);
@@ -325,20 +337,41 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
               }
               List<Integer> buckets = Arrays.stream(differing).boxed().toList();
               CompletableFuture<Void> pulled =
-                  replica
-                      ? this.<ReplicaEndpoint.EntriesReply>ask(
-                              peer, replyTo -> new ReplicaEndpoint.GetEntries(partition, buckets, replyTo))
-                          .thenCompose(reply -> store.mergeAll(reply.entries()))
-                      : CompletableFuture.completedFuture(null);
-              return pulled
-                  .thenApplyAsync(done -> store.entries(partition, buckets::contains), blocking)
+                  replica ? pull(peer, partition, buckets, null) : CompletableFuture.completedFuture(null);
+              return pulled.thenCompose(done -> push(peer, partition, buckets, null));
+            });
+  }
+
+  /** Merges the peer's entries of the buckets here, one page after another. */
+  private CompletableFuture<Void> pull(String peer, int partition, List<Integer> buckets, String after) {
+    return this.<ReplicaEndpoint.EntriesReply>ask(
+            peer, replyTo -> new ReplicaEndpoint.GetEntries(partition, buckets, after, replyTo))
+        .thenCompose(
+            page ->
+                store
+                    .mergeAll(page.entries())
+                    .thenCompose(
+                        merged ->
+                            page.resumeAfter() == null
+                                ? CompletableFuture.completedFuture(null)
+                                : pull(peer, partition, buckets, page.resumeAfter())));
+  }
+
+  /** Sends this node's entries of the buckets to the peer, one page after another; true once all are acknowledged. */
+  private CompletableFuture<Boolean> push(String peer, int partition, List<Integer> buckets, String after) {
+    return CompletableFuture.supplyAsync(
+            () -> store.entries(partition, buckets::contains, after, settings.transferBatchBytes()), blocking)
+        .thenCompose(
+            page -> {
+              if (page.entries().isEmpty()) {
+                return CompletableFuture.completedFuture(true);
+              }
+              return this.<StatusReply<Done>>ask(peer, replyTo -> new ReplicaEndpoint.ApplyAll(page.entries(), replyTo))
                   .thenCompose(
-                      entries ->
-                          entries.isEmpty()
-                              ? CompletableFuture.completedFuture(true)
-                              : this.<StatusReply<Done>>ask(
-                                      peer, replyTo -> new ReplicaEndpoint.ApplyAll(entries, replyTo))
-                                  .thenApply(StatusReply::isSuccess));
+                      reply ->
+                          !reply.isSuccess() || page.resumeAfter() == null
+                              ? CompletableFuture.completedFuture(reply.isSuccess())
+                              : push(peer, partition, buckets, page.resumeAfter()));
             });
   }
 
@@ -356,7 +389,8 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     }
     if (replica) {
       readiness.markReady(partition);
-    } else {
+    } else if (topology.placement().ring().nodes().contains(topology.selfId())) {
+      // Dropped only under a ring that places this node: see onRingChanged.
       store.drop(partition);
       getContext().getLog().info("partition {} handed off to {}", partition, topology.placement().replicas(partition));
     }
@@ -374,7 +408,7 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
 
   private void replay(String target) {
     replaying.add(target);
-    List<HintStore.Hint> batch = hints.pendingFor(target, settings.hintReplayBatch());
+    List<HintStore.Hint> batch = hints.pendingFor(target, settings.hintReplayBatch(), settings.transferBatchBytes());
     List<ReplicaStore.Entry> entries = batch.stream().map(HintStore.Hint::entry).toList();
     this.<StatusReply<Done>>ask(target, replyTo -> new ReplicaEndpoint.ApplyAll(entries, replyTo))
         .thenCompose(

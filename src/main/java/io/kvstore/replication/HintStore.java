@@ -64,12 +64,15 @@ public final class HintStore {
     return written;
   }
 
-  /** Up to {@code limit} hints for {@code target}, oldest first. */
-  public List<Hint> pendingFor(String target, int limit) {
+  /** Up to {@code limit} hints for {@code target}, oldest first, within about {@code maxBytes}. */
+  public List<Hint> pendingFor(String target, int limit, long maxBytes) {
     byte[] prefix = prefixOf(target);
     List<Hint> found = new ArrayList<>();
+    ByteBudget budget = new ByteBudget(maxBytes);
     try (RocksIterator it = storage.iterator(ColumnFamily.HINTS)) {
-      for (it.seek(prefix); it.isValid() && found.size() < limit && startsWith(it.key(), prefix); it.next()) {
+      for (it.seek(prefix);
+          it.isValid() && found.size() < limit && startsWith(it.key(), prefix) && budget.admits(it.value().length);
+          it.next()) {
         found.add(new Hint(it.key(), serialization.deserialize(it.value(), ReplicaStore.Entry.class).get()));
       }
     }

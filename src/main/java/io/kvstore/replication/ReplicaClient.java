@@ -1,19 +1,19 @@
 package io.kvstore.replication;
 
-import akka.Done;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
-import akka.pattern.StatusReply;
 import io.kvstore.Stages;
 import io.kvstore.api.Consistency;
 import io.kvstore.api.UnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -29,6 +29,8 @@ public final class ReplicaClient implements Replication {
   private final PartitionReadiness readiness;
   private final HintStore hints;
   private final Duration timeout;
+  private final long transferBatchBytes;
+  private final Map<String, PeerOutbox> outboxes = new ConcurrentHashMap<>();
   private final AtomicLong readRepairs = new AtomicLong();
 
   public ReplicaClient(
@@ -44,6 +46,7 @@ public final class ReplicaClient implements Replication {
     this.readiness = readiness;
     this.hints = hints;
     this.timeout = settings.requestTimeout();
+    this.transferBatchBytes = settings.transferBatchBytes();
   }
 
   /** Replicas a level needs: 1, a majority of n, or all n. */
@@ -89,24 +92,21 @@ public final class ReplicaClient implements Replication {
         }
         continue;
       }
-      CompletableFuture<StatusReply<Done>> applied =
-          topology
-              .reachableEndpoint(replica)
-              .map(endpoint -> this.<StatusReply<Done>>ask(endpoint, replyTo -> new ReplicaEndpoint.Apply(key, register, replyTo)))
-              .orElseGet(() -> CompletableFuture.failedFuture(new IllegalStateException(replica + " is not available")));
-      applied.whenComplete(
-          (reply, failure) -> {
-            if (failure == null && reply.isSuccess()) {
-              if (tally.succeed()) {
-                result.complete(null);
-              }
-            } else {
-              hints.add(replica, key, register);
-              if (tally.fail()) {
-                result.completeExceptionally(writeFailure(key, consistency, tally));
-              }
-            }
-          });
+      outbox(replica)
+          .send(key, register)
+          .whenComplete(
+              (synced, failure) -> {
+                if (failure == null) {
+                  if (tally.succeed()) {
+                    result.complete(null);
+                  }
+                } else {
+                  hints.add(replica, key, register);
+                  if (tally.fail()) {
+                    result.completeExceptionally(writeFailure(key, consistency, tally));
+                  }
+                }
+              });
     }
     return result;
   }
@@ -221,9 +221,7 @@ public final class ReplicaClient implements Replication {
       if (reply.node().equals(topology.selfId())) {
         store.merge(key, merged);
       } else {
-        topology
-            .endpoint(reply.node())
-            .ifPresent(endpoint -> this.<StatusReply<Done>>ask(endpoint, replyTo -> new ReplicaEndpoint.Apply(key, merged, replyTo)));
+        outbox(reply.node()).send(key, merged);
       }
     }
   }
@@ -231,6 +229,12 @@ public final class ReplicaClient implements Replication {
   /** Stale replicas repaired after reads since start. */
   public long readRepairs() {
     return readRepairs.get();
+  }
+
+  private PeerOutbox outbox(String peer) {
+    return outboxes.computeIfAbsent(
+        peer,
+        id -> new PeerOutbox(id, () -> topology.reachableEndpoint(id), timeout, system.scheduler(), transferBatchBytes));
   }
 
   private <R> CompletableFuture<R> ask(

@@ -30,9 +30,7 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
 
   public sealed interface Command extends CborSerializable {}
 
-  /** Merge one register; the ack means it is synced here. */
-  public record Apply(String key, Register register, ActorRef<StatusReply<Done>> replyTo) implements Command {}
-
+  /** Merge registers (in one group commit); the ack means they are synced here. */
   public record ApplyAll(List<ReplicaStore.Entry> entries, ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   public record Read(String key, ActorRef<ReadReply> replyTo) implements Command {}
@@ -50,9 +48,12 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
 
   public record TreeReply(int partition, MerkleTree tree) implements CborSerializable {}
 
-  public record GetEntries(int partition, List<Integer> buckets, ActorRef<EntriesReply> replyTo) implements Command {}
+  /** One page of a partition's entries in the given buckets, after {@code resumeAfter} (null: from the start). */
+  public record GetEntries(int partition, List<Integer> buckets, String resumeAfter, ActorRef<EntriesReply> replyTo)
+      implements Command {}
 
-  public record EntriesReply(List<ReplicaStore.Entry> entries) implements CborSerializable {}
+  /** @param resumeAfter where the next page starts; null on the last page */
+  public record EntriesReply(List<ReplicaStore.Entry> entries, String resumeAfter) implements CborSerializable {}
 
   public record GetStats(ActorRef<Stats> replyTo) implements Command {}
 
@@ -65,12 +66,13 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
       String node, long keys, int partitions, int partitionsReady, long hintsPending, long hintsDropped, long conflictsResolved)
       implements CborSerializable {}
 
+  /** @param pageBytes register data per {@link EntriesReply} page */
   public static Behavior<Command> create(
-      ReplicaStore store, PartitionReadiness readiness, HintStore hints, Topology topology) {
+      ReplicaStore store, PartitionReadiness readiness, HintStore hints, Topology topology, long pageBytes) {
     return Behaviors.setup(
         context -> {
           context.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, context.getSelf()));
-          return new ReplicaEndpoint(context, store, readiness, hints, topology);
+          return new ReplicaEndpoint(context, store, readiness, hints, topology, pageBytes);
         });
   }
 
@@ -78,6 +80,7 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
   private final PartitionReadiness readiness;
   private final HintStore hints;
   private final Topology topology;
+  private final long pageBytes;
   private final Executor blocking;
 
   private ReplicaEndpoint(
@@ -85,8 +88,10 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
       ReplicaStore store,
       PartitionReadiness readiness,
       HintStore hints,
-      Topology topology) {
+      Topology topology,
+      long pageBytes) {
     super(context);
+    this.pageBytes = pageBytes;
     this.store = store;
     this.readiness = readiness;
     this.hints = hints;
@@ -98,7 +103,6 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Apply.class, this::onApply)
         .onMessage(ApplyAll.class, this::onApplyAll)
         .onMessage(Read.class, this::onRead)
         .onMessage(GetRoots.class, this::onGetRoots)
@@ -106,11 +110,6 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
         .onMessage(GetEntries.class, this::onGetEntries)
         .onMessage(GetStats.class, this::onGetStats)
         .build();
-  }
-
-  private Behavior<Command> onApply(Apply apply) {
-    acknowledge(store.merge(apply.key(), apply.register()), apply.replyTo());
-    return this;
   }
 
   private Behavior<Command> onApplyAll(ApplyAll apply) {
@@ -143,7 +142,12 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
 
   private Behavior<Command> onGetEntries(GetEntries get) {
     Set<Integer> buckets = new HashSet<>(get.buckets());
-    offBlocking(() -> new EntriesReply(store.entries(get.partition(), buckets::contains)), get.replyTo());
+    offBlocking(
+        () -> {
+          ReplicaStore.Page page = store.entries(get.partition(), buckets::contains, get.resumeAfter(), pageBytes);
+          return new EntriesReply(page.entries(), page.resumeAfter());
+        },
+        get.replyTo());
     return this;
   }
 

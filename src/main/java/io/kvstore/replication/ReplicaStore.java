@@ -166,7 +166,10 @@ public final class ReplicaStore {
   /** The partition's Merkle tree as stored now. */
   public MerkleTree merkleTree(int partition) {
     MerkleTree.Builder tree = new MerkleTree.Builder();
-    forEach(partition, bucket -> true, (key, bytes) -> tree.add(key, bytes));
+    forEach(partition, bucket -> true, null, (key, bytes) -> {
+      tree.add(key, bytes);
+      return true;
+    });
     return tree.build();
   }
 
@@ -175,11 +178,29 @@ public final class ReplicaStore {
     return partitions.stream().mapToLong(p -> merkleTree(p).root()).toArray();
   }
 
-  /** The entries of a partition whose keys fall into the chosen Merkle buckets. */
-  public List<Entry> entries(int partition, IntPredicate buckets) {
+  /**
+   * One page of a partition's entries.
+   *
+   * @param resumeAfter the last key of this page when more entries follow; null on the last page
+   */
+  public record Page(List<Entry> entries, String resumeAfter) {}
+
+  /**
+   * The entries of a partition whose keys fall into the chosen Merkle buckets, in key order, from
+   * just after {@code after} (null: from the start) up to about {@code maxBytes} of stored data.
+   */
+  public Page entries(int partition, IntPredicate buckets, String after, long maxBytes) {
     List<Entry> found = new ArrayList<>();
-    forEach(partition, buckets, (key, bytes) -> found.add(new Entry(key, decode(bytes))));
-    return found;
+    ByteBudget budget = new ByteBudget(maxBytes);
+    boolean complete =
+        forEach(partition, buckets, after, (key, bytes) -> {
+          if (!budget.admits(key.length() + bytes.length)) {
+            return false;
+          }
+          found.add(new Entry(key, decode(bytes)));
+          return true;
+        });
+    return new Page(found, complete ? null : found.get(found.size() - 1).key());
   }
 
   /** Whether this node stores anything for the partition. */
@@ -197,23 +218,34 @@ public final class ReplicaStore {
   }
 
   private interface EntryVisitor {
-    void visit(String key, byte[] register);
+    /** @return false to stop before this entry */
+    boolean visit(String key, byte[] register);
   }
 
-  private void forEach(int partition, IntPredicate buckets, EntryVisitor visitor) {
-    byte[] prefix = partitionPrefix(partition);
+  /**
+   * Visits a partition's entries in the chosen buckets, in key order, starting just after {@code
+   * after} (null: at the start).
+   *
+   * @return true when every entry was visited, false when the visitor stopped early
+   */
+  private boolean forEach(int partition, IntPredicate buckets, String after, EntryVisitor visitor) {
+    byte[] start = after == null ? partitionPrefix(partition) : storeKey(after);
     try (RocksIterator it = storage.iterator(ColumnFamily.REGISTERS)) {
-      for (it.seek(prefix); it.isValid(); it.next()) {
+      for (it.seek(start); it.isValid(); it.next()) {
         byte[] storeKey = it.key();
         if (partitionOfStoreKey(storeKey) != partition) {
           break;
         }
+        if (after != null && Arrays.equals(storeKey, start)) {
+          continue;
+        }
         String key = new String(storeKey, 2, storeKey.length - 2, StandardCharsets.UTF_8);
-        if (buckets.test(MerkleTree.bucketOf(key))) {
-          visitor.visit(key, it.value());
+        if (buckets.test(MerkleTree.bucketOf(key)) && !visitor.visit(key, it.value())) {
+          return false;
         }
       }
     }
+    return true;
   }
 
   /** Up to {@code limit} index entries due at {@code nowMillis}, oldest first. */

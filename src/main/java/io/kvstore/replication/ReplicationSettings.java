@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param maxHintsPerNode hints kept for one unavailable node; beyond it anti-entropy repairs
  * @param hintReplayInterval how often hints are offered to nodes that are back
  * @param tombstoneGrace how long a tombstone is kept before it may be collected
+ * @param transferBatchBytes how much register data one bulk message (an anti-entropy page, a hint
+ *     replay batch, a batch of replicated writes) carries at most, unless one register is larger
  */
 public record ReplicationSettings(
     int factor,
@@ -24,7 +26,8 @@ public record ReplicationSettings(
     int maxHintsPerNode,
     Duration hintReplayInterval,
     int hintReplayBatch,
-    Duration tombstoneGrace) {
+    Duration tombstoneGrace,
+    long transferBatchBytes) {
 
   public static ReplicationSettings fromConfig(Config replication) {
     return new ReplicationSettings(
@@ -36,6 +39,7 @@ public record ReplicationSettings(
         replication.getInt("hints.max-per-node"),
         replication.getDuration("hints.replay-interval"),
         replication.getInt("hints.replay-batch"),
-        replication.getDuration("tombstone-grace"));
+        replication.getDuration("tombstone-grace"),
+        replication.getBytes("transfer-batch-bytes"));
   }
 }

@@ -181,4 +181,21 @@ class InJvmClusterTest {
           cluster.get(1).store().get(key, Consistency.QUORUM).toCompletableFuture().join().orElseThrow().value());
     }
   }
+
+  @Test
+  void theLargestAllowedValueReachesEveryReplicaAndReadsBackAtEveryLevel() throws Exception {
+    List<KvNode> cluster = startCluster(3);
+    byte[] largest = new byte[cluster.get(0).settings().limits().maxValueBytes()];
+    new java.util.Random(20261123).nextBytes(largest);
+
+    // ALL: acknowledged only once both other nodes' replicas have it, which takes a remote message
+    // larger than Akka's default frame.
+    cluster.get(0).store().put("large", largest, WriteOptions.defaults().withConsistency(Consistency.ALL))
+        .toCompletableFuture().join();
+
+    for (Consistency level : Consistency.values()) {
+      assertArrayEquals(
+          largest, cluster.get(2).store().get("large", level).toCompletableFuture().join().orElseThrow().value(), level.name());
+    }
+  }
 }

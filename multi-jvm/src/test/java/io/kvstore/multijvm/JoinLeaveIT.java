@@ -24,7 +24,9 @@ class JoinLeaveIT {
 
   @Test
   void aNodeJoinsAndLeavesUnderLoadWithoutLosingAcknowledgedWrites() throws Exception {
-    try (LocalCluster cluster = LocalCluster.start(root, 3, 4, List.of())) {
+    // Tiny transfer batches: the joining node pulls every partition it gains, many pages each.
+    try (LocalCluster cluster =
+        LocalCluster.start(root, 3, 4, List.of("-Dkvstore.replication.transfer-batch-bytes=64"))) {
       cluster.awaitReady(List.of(0, 1, 2), Duration.ofSeconds(60));
       AtomicInteger next = new AtomicInteger();
       WriteLoad load = new WriteLoad(6, 50, "QUORUM", () -> cluster.httpPort(Math.floorMod(next.getAndIncrement(), 3)));
