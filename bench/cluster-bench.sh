@@ -52,9 +52,10 @@ mkdir -p "$root/bench/results"
   echo "# kvstore: N = 3, sync=always, QUORUM writes, LINEARIZABLE reads; $(etcd --version | head -1), 3 members, default (fsync) settings, JSON gateway"
   KVSTORE_JAVA_OPTS="-Xmx1g" "$root/bin/kvstore-cluster" start --dir "$work/kvstore" >/dev/null
   # Unreported warm-up: JIT, shard allocation, entity start-up; also writes every key GETs read.
-  # Three JVMs share two cores here, so the JIT needs minutes to settle: warm up for 90 s.
+  # Three JVMs share two cores here, so the JIT needs minutes to settle: throughput climbs for
+  # about 4 minutes (measured in 30 s rounds), so warm up for 5.
   spread warmup put.lua 60 48 "${kv_urls[@]}" -- KEYSPACE=10000 SEQUENTIAL=1 >/dev/null
-  spread warmup put.lua 30 48 "${kv_urls[@]}" -- KEYSPACE=10000 >/dev/null
+  spread warmup put.lua 240 48 "${kv_urls[@]}" -- KEYSPACE=10000 >/dev/null
   spread kvstore-quorum-put put.lua "$seconds" 50 "${kv_urls[@]}" -- KEYSPACE=10000 CONSISTENCY=QUORUM
   spread kvstore-linearizable-get get.lua "$seconds" 50 "${kv_urls[@]}" -- KEYSPACE=10000 CONSISTENCY=LINEARIZABLE
   spread kvstore-quorum-put-c8 put.lua "$seconds" 8 "${kv_urls[@]}" -- KEYSPACE=10000 CONSISTENCY=QUORUM

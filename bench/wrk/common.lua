@@ -29,8 +29,13 @@ function init_keys(seed)
   counter = thread_id
 end
 
+local once = os.getenv("ONCE") == "1"
+
 function next_key()
   if sequential then
+    if once and counter >= keyspace then
+      wrk.thread:stop()
+    end
     local key = counter % keyspace
     counter = counter + threads
     return key

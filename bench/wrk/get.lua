@@ -5,10 +5,12 @@ dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "common.lua")
 local headers = { ["Accept"] = "application/octet-stream" }
 if os.getenv("CONSISTENCY") then headers["X-Consistency-Level"] = os.getenv("CONSISTENCY") end
 
+local prefix = os.getenv("PREFIX") or "bench-"
+
 function init(args)
   init_keys(2000)
 end
 
 function request()
-  return wrk.format("GET", "/api/v1/keys/bench-" .. next_key(), headers)
+  return wrk.format("GET", "/api/v1/keys/" .. prefix .. next_key(), headers)
 end
