@@ -7,17 +7,21 @@ import akka.actor.typed.javadsl.TimerScheduler;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import io.kvstore.Stages;
 import io.kvstore.replication.HybridLogicalClock;
+import io.kvstore.replication.Register;
 import io.kvstore.replication.ReplicaStore;
+import io.kvstore.replication.Topology;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Removes expired keys and old tombstones in the background: on each tick it takes the due
- * entries of the replica store's index; a key that holds a tombstone past its grace period is
- * dropped from this replica, any other is asked to expire through its entity (the entity
- * decides, as a later write may have changed the TTL), then the index entry goes. One sweep at a
- * time.
+ * entries of the replica store's index. A key that holds a tombstone past its grace period is
+ * dropped from this replica. A value is expired per partition, by the partition's primary (where
+ * its entity normally runs): it asks the key's entity, which decides (a later write may have
+ * changed the TTL) and replicates the tombstone. The other replicas leave the entry until that
+ * tombstone arrives, and step in only when the value is still there {@code takeover-after} past
+ * its expiry (the primary is down or behind). One sweep at a time.
  */
 public final class ExpirySweeper {
 
@@ -29,18 +33,41 @@ public final class ExpirySweeper {
 
   private record SweepDone(int expired, Throwable failure) implements Command {}
 
-  public record Settings(Duration interval, int batch, Duration askTimeout) {}
+  /** @param takeoverAfter how long past its expiry a value may wait for its partition's primary */
+  public record Settings(Duration interval, int batch, Duration askTimeout, Duration takeoverAfter) {}
+
+  /** What this replica does with a due index entry of a key that holds a value. */
+  enum Step {
+    /** The value was rewritten since (another TTL or none): the entry is stale. */
+    DROP_ENTRY,
+    /** Ask the key's entity to expire it. */
+    EXPIRE,
+    /** Leave it to the partition's primary, whose tombstone will make the entry stale. */
+    WAIT
+  }
+
+  static Step stepFor(
+      ReplicaStore.DueExpiry due, Register stored, boolean primary, long nowMillis, Duration takeoverAfter) {
+    if (stored.expiresAtMillis() != due.expiresAtMillis()) {
+      return Step.DROP_ENTRY;
+    }
+    if (primary || nowMillis - due.expiresAtMillis() >= takeoverAfter.toMillis()) {
+      return Step.EXPIRE;
+    }
+    return Step.WAIT;
+  }
 
   public static Behavior<Command> create(
-      ReplicaStore replicas, HybridLogicalClock clock, Settings settings) {
+      ReplicaStore replicas, Topology topology, HybridLogicalClock clock, Settings settings) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new ExpirySweeper(context, timers, replicas, clock, settings).idle()));
+                timers -> new ExpirySweeper(context, timers, replicas, topology, clock, settings).idle()));
   }
 
   private final ActorContext<Command> context;
   private final ReplicaStore replicas;
+  private final Topology topology;
   private final HybridLogicalClock clock;
   private final Settings settings;
   private final ClusterSharding sharding;
@@ -49,10 +76,12 @@ public final class ExpirySweeper {
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       ReplicaStore replicas,
+      Topology topology,
       HybridLogicalClock clock,
       Settings settings) {
     this.context = context;
     this.replicas = replicas;
+    this.topology = topology;
     this.clock = clock;
     this.settings = settings;
     this.sharding = ClusterSharding.get(context.getSystem());
@@ -86,11 +115,25 @@ public final class ExpirySweeper {
             .map(
                 entry ->
                     Stages.direct(replicas.collectTombstone(entry, clock.wallMillis()))
-                        .thenCompose(collected -> collected ? CompletableFuture.completedFuture(null) : expire(entry)))
+                        .thenCompose(collected -> collected ? CompletableFuture.completedFuture(null) : sweepValue(entry)))
             .toArray(CompletableFuture[]::new);
     context.pipeToSelf(
         CompletableFuture.allOf(expiries), (ok, failure) -> new SweepDone(due.size(), failure));
     return sweeping();
+  }
+
+  private CompletableFuture<Void> sweepValue(ReplicaStore.DueExpiry entry) {
+    Register stored = replicas.get(entry.key()).orElse(null);
+    if (stored == null) {
+      return CompletableFuture.completedFuture(null); // collected meanwhile; the next pass drops the entry
+    }
+    int partition = replicas.partitioner().partitionOf(entry.key());
+    boolean primary = topology.selfId().equals(topology.placement().primary(partition));
+    return switch (stepFor(entry, stored, primary, clock.wallMillis(), settings.takeoverAfter())) {
+      case DROP_ENTRY -> Stages.direct(replicas.removeExpiry(entry));
+      case EXPIRE -> expire(entry);
+      case WAIT -> CompletableFuture.completedFuture(null);
+    };
   }
 
   private CompletableFuture<Void> expire(ReplicaStore.DueExpiry entry) {

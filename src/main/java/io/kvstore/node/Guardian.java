@@ -90,9 +90,13 @@ final class Guardian {
           context.spawn(
               ExpirySweeper.create(
                   replicas,
+                  topology,
                   clock,
                   new ExpirySweeper.Settings(
-                      settings.ttl().sweepInterval(), settings.ttl().sweepBatch(), settings.requestTimeout())),
+                      settings.ttl().sweepInterval(),
+                      settings.ttl().sweepBatch(),
+                      settings.requestTimeout(),
+                      settings.ttl().takeoverAfter())),
               "ttl-sweeper");
           ShardedKvStore store = new ShardedKvStore(system, settings, replicaClient);
           NodeHealth health = new NodeHealth(cluster, storage, topology, readiness);

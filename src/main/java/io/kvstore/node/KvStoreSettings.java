@@ -30,7 +30,8 @@ public record KvStoreSettings(
   /** @param enabled false for an embedded node that serves only the Java API */
   public record Http(boolean enabled, String host, int port, Duration bodyReadTimeout) {}
 
-  public record Ttl(Duration sweepInterval, int sweepBatch) {}
+  /** @param takeoverAfter past its expiry, a replica other than the primary expires a value itself */
+  public record Ttl(Duration sweepInterval, int sweepBatch, Duration takeoverAfter) {}
 
   public static KvStoreSettings fromConfig(Config root) {
     Config kv = root.getConfig("kvstore");
@@ -50,7 +51,7 @@ public record KvStoreSettings(
             kv.getString("http.host"),
             kv.getInt("http.port"),
             kv.getDuration("http.body-read-timeout")),
-        new Ttl(kv.getDuration("ttl.sweep-interval"), kv.getInt("ttl.sweep-batch")),
+        new Ttl(kv.getDuration("ttl.sweep-interval"), kv.getInt("ttl.sweep-batch"), kv.getDuration("ttl.takeover-after")),
         EntitySettings.fromConfig(kv.getConfig("entity")),
         StorageSettings.fromConfig(kv.getConfig("storage")),
         ReplicationSettings.fromConfig(kv.getConfig("replication")),

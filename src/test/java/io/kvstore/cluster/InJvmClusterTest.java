@@ -56,6 +56,10 @@ class InJvmClusterTest {
   }
 
   private List<KvNode> startCluster(int size) throws Exception {
+    return startCluster(size, Map.of());
+  }
+
+  private List<KvNode> startCluster(int size, Map<String, Object> extraConfig) throws Exception {
     int[] ports = new int[size];
     for (int i = 0; i < size; i++) {
       ports[i] = freePort();
@@ -70,6 +74,7 @@ class InJvmClusterTest {
       config.put("kvstore.partitions", PARTITIONS);
       config.put("akka.remote.artery.canonical.port", ports[i]);
       config.put("akka.cluster.seed-nodes", List.of(seed));
+      config.putAll(extraConfig);
       starting.add(CompletableFuture.supplyAsync(() -> KvNode.start(ConfigFactory.parseMap(config))));
     }
     for (CompletableFuture<KvNode> node : starting) {
@@ -197,5 +202,24 @@ class InJvmClusterTest {
       assertArrayEquals(
           largest, cluster.get(2).store().get("large", level).toCompletableFuture().join().orElseThrow().value(), level.name());
     }
+  }
+
+  @Test
+  void aValueExpiresOnEveryReplicaThroughItsPartitionsPrimary() throws Exception {
+    // Other replicas would step in only after an hour: the primary's sweep must do it.
+    List<KvNode> cluster = startCluster(3, Map.of("kvstore.ttl.sweep-interval", "200ms", "kvstore.ttl.takeover-after", "1h"));
+    cluster.get(1).store().put("ephemeral", bytes("soon gone"), WriteOptions.defaults().withTtl(Duration.ofSeconds(1)))
+        .toCompletableFuture().join();
+
+    Eventually.within(
+        Duration.ofSeconds(20),
+        () -> {
+          for (KvNode node : cluster) {
+            assertTrue(
+                replicaStoreOf(node).get("ephemeral").orElseThrow().tombstone(),
+                "expired into a tombstone on " + node.settings().nodeId());
+          }
+        });
+    assertTrue(cluster.get(2).store().get("ephemeral", Consistency.ALL).toCompletableFuture().join().isEmpty());
   }
 }
