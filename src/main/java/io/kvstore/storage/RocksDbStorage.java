@@ -24,6 +24,7 @@ import org.rocksdb.DBOptions;
 import org.rocksdb.Env;
 import org.rocksdb.SstFileManager;
 import org.rocksdb.LRUCache;
+import org.rocksdb.WriteBufferManager;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -60,6 +61,7 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
   private final DBOptions dbOptions;
   private final ColumnFamilyOptions cfOptions;
   private final LRUCache blockCache;
+  private final WriteBufferManager writeBuffers;
   private final RocksDB db;
   private final Map<ColumnFamily, ColumnFamilyHandle> handles = new EnumMap<>(ColumnFamily.class);
   private final GroupCommitter committer;
@@ -74,6 +76,7 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
       DBOptions dbOptions,
       ColumnFamilyOptions cfOptions,
       LRUCache blockCache,
+      WriteBufferManager writeBuffers,
       RocksDB db,
       List<ColumnFamilyHandle> handleList,
       LongSupplier usableSpace) {
@@ -81,6 +84,7 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
     this.dbOptions = dbOptions;
     this.cfOptions = cfOptions;
     this.blockCache = blockCache;
+    this.writeBuffers = writeBuffers;
     this.db = db;
     ColumnFamily[] families = ColumnFamily.values();
     for (int i = 0; i < families.length; i++) {
@@ -130,9 +134,17 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
             .setTableFormatConfig(
                 new BlockBasedTableConfig()
                     .setBlockCache(blockCache)
+                    // Index and filter blocks grow with the data: in the cache they are bounded by
+                    // it (level 0's stay pinned, being read on every lookup).
+                    .setCacheIndexAndFilterBlocks(true)
+                    .setPinL0FilterAndIndexBlocksInCache(true)
                     .setFilterPolicy(new BloomFilter(10, false)));
+    // Caps the memtables of all column families together, charged to the same cache (without it
+    // each family may hold two 64 MiB memtables).
+    WriteBufferManager writeBuffers = new WriteBufferManager(settings.writeBufferBytes(), blockCache);
     DBOptions dbOptions =
         new DBOptions()
+            .setWriteBufferManager(writeBuffers)
             .setCreateIfMissing(true)
             .setCreateMissingColumnFamilies(true)
             .setMaxBackgroundJobs(2)
@@ -146,10 +158,11 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
     try {
       RocksDB db =
           RocksDB.open(dbOptions, settings.directory().toString(), descriptors, handleList);
-      return new RocksDbStorage(settings, dbOptions, cfOptions, blockCache, db, handleList, usableSpace);
+      return new RocksDbStorage(settings, dbOptions, cfOptions, blockCache, writeBuffers, db, handleList, usableSpace);
     } catch (RocksDBException e) {
       dbOptions.close();
       cfOptions.close();
+      writeBuffers.close();
       blockCache.close();
       throw new StorageUnavailableException("cannot open RocksDB at " + settings.directory(), e);
     }
@@ -250,6 +263,7 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
     db.close();
     dbOptions.close();
     cfOptions.close();
+    writeBuffers.close();
     blockCache.close();
     whenClosed.complete(null);
   }

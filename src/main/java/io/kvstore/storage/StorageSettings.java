@@ -12,6 +12,7 @@ public record StorageSettings(
     Duration recoveryProbeInterval,
     int persistenceIdCacheSize,
     long blockCacheBytes,
+    long writeBufferBytes,
     long minFreeSpaceBytes) {
 
   public static StorageSettings fromConfig(Config storage) {
@@ -26,6 +27,7 @@ public record StorageSettings(
         storage.getDuration("recovery-probe-interval"),
         storage.getInt("persistence-id-cache-size"),
         storage.getBytes("block-cache-size"),
+        storage.getBytes("write-buffer-size"),
         storage.getBytes("min-free-space"));
   }
 }
