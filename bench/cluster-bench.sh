@@ -32,7 +32,7 @@ spread() {
   local i=0 per=$(( conns / ${#urls[@]} )) extra=$(( conns % ${#urls[@]} )) runs=()
   for url in "${urls[@]}"; do
     local c=$per; [ $i -lt $extra ] && c=$((c + 1))
-    env WRK_THREADS=1 "${env[@]}" wrk -t1 -c"$c" -d"${secs}s" --timeout 10s -s "$root/bench/wrk/$script" "$url" \
+    env WRK_THREADS=1 WRK_PROCESS=$i "${env[@]}" wrk -t1 -c"$c" -d"${secs}s" --timeout 10s -s "$root/bench/wrk/$script" "$url" \
       | grep '^RESULT' >"$work/$name.$i" &
     runs+=($!)
     i=$((i + 1))

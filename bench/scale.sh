@@ -24,8 +24,7 @@ KVSTORE_JAVA_OPTS="-Xmx1g" "$root/bin/kvstore-cluster" start --dir "$work/kvstor
 pids=($(cat "$work/kvstore"/node*.pid))
 
 sample() {
-  local elapsed=$1 line="t=${elapsed}s"
-  local total
+  local line="t=${1}s" total
   total=$(curl -s http://127.0.0.1:8081/api/v1/cluster/status | grep -o '"total_keys":[0-9]*' | cut -d: -f2)
   for i in 0 1 2; do
     local heap rss
@@ -60,7 +59,7 @@ sample() {
   sample "$elapsed"
   # Cold keys: the first ones each node loaded, long passivated and out of every cache.
   for i in 1 2 3; do
-    env WRK_THREADS=1 KEYSPACE=3000 SEQUENTIAL=1 ONCE=1 PREFIX="s$i-" CONSISTENCY=LINEARIZABLE \
+    env WRK_THREADS=1 KEYSPACE=$(( per < 3000 ? per : 3000 )) SEQUENTIAL=1 ONCE=1 PREFIX="s$i-" CONSISTENCY=LINEARIZABLE \
       wrk -t1 -c8 -d60s --timeout 10s -s "$root/bench/wrk/get.lua" "http://127.0.0.1:808$i" | grep '^RESULT' | sed 's/^/cold-read /'
   done
 } | tee "$out"

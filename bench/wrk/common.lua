@@ -24,7 +24,9 @@ local counter = 0
 local threads = 1
 
 function init_keys(seed)
-  math.randomseed(seed + thread_id)
+  -- WRK_PROCESS tells apart several wrk processes run side by side (one per node), so that they do
+  -- not all draw the same key sequence.
+  math.randomseed(seed + thread_id + 7919 * tonumber(os.getenv("WRK_PROCESS") or "0"))
   threads = tonumber(os.getenv("WRK_THREADS") or "2")
   counter = thread_id
 end
