@@ -113,20 +113,19 @@ public final class ExpirySweeper {
     CompletableFuture<?>[] expiries =
         due.stream()
             .map(
-                entry ->
-                    Stages.direct(replicas.collectTombstone(entry, clock.wallMillis()))
-                        .thenCompose(collected -> collected ? CompletableFuture.completedFuture(null) : sweepValue(entry)))
+                entry -> {
+                  Register stored = replicas.get(entry.key()).orElse(null);
+                  return stored == null || stored.tombstone()
+                      ? Stages.direct(replicas.collectTombstone(entry, clock.wallMillis()))
+                      : sweepValue(entry, stored);
+                })
             .toArray(CompletableFuture[]::new);
     context.pipeToSelf(
         CompletableFuture.allOf(expiries), (ok, failure) -> new SweepDone(due.size(), failure));
     return sweeping();
   }
 
-  private CompletableFuture<Void> sweepValue(ReplicaStore.DueExpiry entry) {
-    Register stored = replicas.get(entry.key()).orElse(null);
-    if (stored == null) {
-      return CompletableFuture.completedFuture(null); // collected meanwhile; the next pass drops the entry
-    }
+  private CompletableFuture<Void> sweepValue(ReplicaStore.DueExpiry entry, Register stored) {
     int partition = replicas.partitioner().partitionOf(entry.key());
     boolean primary = topology.selfId().equals(topology.placement().primary(partition));
     return switch (stepFor(entry, stored, primary, clock.wallMillis(), settings.takeoverAfter())) {

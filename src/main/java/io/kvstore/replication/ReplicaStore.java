@@ -126,27 +126,20 @@ public final class ReplicaStore {
 
   /**
    * Drops a key's tombstone once its grace period is over (by then every replica has had the
-   * time to learn of the delete, so it cannot come back), and its index entry.
-   *
-   * @return false when the key holds a value: then its entity decides whether it expired
+   * time to learn of the delete, so it cannot come back), and the index entry. For a due entry of
+   * a key that holds a tombstone or nothing; a value is its entity's to expire.
    */
-  public CompletionStage<Boolean> collectTombstone(DueExpiry entry, long nowMillis) {
+  public CompletionStage<Void> collectTombstone(DueExpiry entry, long nowMillis) {
     byte[] storeKey = storeKey(entry.key());
     byte[] indexKey = Keys.ofLongAndString(entry.expiresAtMillis(), entry.key());
-    Register stored = get(entry.key()).orElse(null);
-    if (stored != null && !stored.tombstone()) {
-      return java.util.concurrent.CompletableFuture.completedFuture(false);
-    }
-    return storage
-        .write(
-            batch -> {
-              Register now = decode(batch.get(registers, storeKey));
-              if (now != null && now.tombstone() && now.stamp().physicalMillis() + tombstoneGraceMillis <= nowMillis) {
-                batch.delete(registers, storeKey);
-              }
-              batch.delete(expiry, indexKey);
-            })
-        .thenApply(done -> true);
+    return storage.write(
+        batch -> {
+          Register now = decode(batch.get(registers, storeKey));
+          if (now != null && now.tombstone() && now.stamp().physicalMillis() + tombstoneGraceMillis <= nowMillis) {
+            batch.delete(registers, storeKey);
+          }
+          batch.delete(expiry, indexKey);
+        });
   }
 
   public Optional<Register> get(String key) {

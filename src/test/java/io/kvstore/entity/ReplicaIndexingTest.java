@@ -13,6 +13,7 @@ import io.kvstore.replication.Register;
 import io.kvstore.replication.Partitioner;
 import io.kvstore.replication.ReplicaStore;
 import io.kvstore.storage.RocksDbStorage;
+import io.kvstore.testing.Eventually;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,6 +57,32 @@ class ReplicaIndexingTest {
       assertEquals(
           List.of(new ReplicaStore.DueExpiry("ttl", expiring.expiresAtMillis())),
           replicas.dueExpiries(expiring.expiresAtMillis(), 10));
+    }
+  }
+
+  @Test
+  void aTombstoneIsCollectedFromTheReplicaStoreOnceItsGracePeriodIsOver() {
+    try (KvNode node =
+        KvNode.start(
+            ConfigFactory.parseMap(
+                Map.of(
+                    "kvstore.storage.directory", directory.toString(),
+                    "kvstore.http.enabled", false,
+                    "kvstore.ttl.sweep-interval", "100ms",
+                    "kvstore.replication.tombstone-grace", "1s",
+                    "akka.remote.artery.canonical.port", 0)))) {
+      ReplicaStore replicas =
+          new ReplicaStore(
+              RocksDbStorage.get(node.system()),
+              SerializationExtension.get(node.system()),
+              new Partitioner(node.settings().partitions()),
+              node.settings().replication().tombstoneGrace());
+      node.store().put("gone", "v".getBytes(StandardCharsets.UTF_8)).toCompletableFuture().join();
+      node.store().delete("gone").toCompletableFuture().join();
+      assertTrue(replicas.get("gone").orElseThrow().tombstone());
+
+      Eventually.within(Duration.ofSeconds(15), () -> assertTrue(replicas.get("gone").isEmpty(), "collected"));
+      assertTrue(node.store().get("gone").toCompletableFuture().join().isEmpty());
     }
   }
 }
