@@ -26,22 +26,31 @@ import org.junit.jupiter.api.io.TempDir;
 class ReplicaIndexingTest {
   @TempDir Path directory;
 
+  /** A single node on {@link #directory}, without HTTP, with {@code settings} on top. */
+  private KvNode startNode(Map<String, Object> settings) {
+    return KvNode.start(
+        ConfigFactory.parseMap(settings)
+            .withFallback(
+                ConfigFactory.parseMap(
+                    Map.of(
+                        "kvstore.storage.directory", directory.toString(),
+                        "kvstore.http.enabled", false,
+                        "akka.remote.artery.canonical.port", 0))));
+  }
+
+  /** The node's own replica store, read directly. */
+  private static ReplicaStore replicaStoreOf(KvNode node) {
+    return new ReplicaStore(
+        RocksDbStorage.get(node.system()),
+        SerializationExtension.get(node.system()),
+        new Partitioner(node.settings().partitions()),
+        node.settings().replication().tombstoneGrace());
+  }
+
   @Test
   void writesDeletesAndTtlsReachTheReplicaStoreWithTheJournal() {
-    try (KvNode node =
-        KvNode.start(
-            ConfigFactory.parseMap(
-                Map.of(
-                    "kvstore.storage.directory", directory.toString(),
-                    "kvstore.http.enabled", false,
-                    "kvstore.ttl.sweep-interval", "1h",
-                    "akka.remote.artery.canonical.port", 0)))) {
-      ReplicaStore replicas =
-          new ReplicaStore(
-              RocksDbStorage.get(node.system()),
-              SerializationExtension.get(node.system()),
-              new Partitioner(node.settings().partitions()),
-              node.settings().replication().tombstoneGrace());
+    try (KvNode node = startNode(Map.of("kvstore.ttl.sweep-interval", "1h"))) {
+      ReplicaStore replicas = replicaStoreOf(node);
       byte[] value = "v".getBytes(StandardCharsets.UTF_8);
 
       WriteResult written = node.store().put("a/key", value).toCompletableFuture().join();
@@ -63,20 +72,8 @@ class ReplicaIndexingTest {
   @Test
   void aTombstoneIsCollectedFromTheReplicaStoreOnceItsGracePeriodIsOver() {
     try (KvNode node =
-        KvNode.start(
-            ConfigFactory.parseMap(
-                Map.of(
-                    "kvstore.storage.directory", directory.toString(),
-                    "kvstore.http.enabled", false,
-                    "kvstore.ttl.sweep-interval", "100ms",
-                    "kvstore.replication.tombstone-grace", "1s",
-                    "akka.remote.artery.canonical.port", 0)))) {
-      ReplicaStore replicas =
-          new ReplicaStore(
-              RocksDbStorage.get(node.system()),
-              SerializationExtension.get(node.system()),
-              new Partitioner(node.settings().partitions()),
-              node.settings().replication().tombstoneGrace());
+        startNode(Map.of("kvstore.ttl.sweep-interval", "100ms", "kvstore.replication.tombstone-grace", "1s"))) {
+      ReplicaStore replicas = replicaStoreOf(node);
       node.store().put("gone", "v".getBytes(StandardCharsets.UTF_8)).toCompletableFuture().join();
       node.store().delete("gone").toCompletableFuture().join();
       assertTrue(replicas.get("gone").orElseThrow().tombstone());
