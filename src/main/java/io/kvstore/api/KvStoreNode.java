@@ -38,6 +38,11 @@ public final class KvStoreNode implements AutoCloseable {
     return node.httpPort();
   }
 
+  /** The Redis-protocol port the node serves on; empty when RESP is off. */
+  public Optional<Integer> respPort() {
+    return node.respPort();
+  }
+
   /** Leaves the cluster and closes storage; blocks until done. */
   @Override
   public void close() {
@@ -53,6 +58,8 @@ public final class KvStoreNode implements AutoCloseable {
       settings.put("akka.remote.artery.canonical.port", 0);
       settings.put("akka.remote.artery.canonical.hostname", "127.0.0.1");
       settings.put("kvstore.http.port", 0);
+      // An embedding application opts in to a Redis-protocol port (respPort).
+      settings.put("kvstore.resp.enabled", false);
     }
 
     public Builder dataDirectory(Path directory) {
@@ -73,6 +80,12 @@ public final class KvStoreNode implements AutoCloseable {
 
     public Builder withoutHttp() {
       settings.put("kvstore.http.enabled", false);
+      return this;
+    }
+
+    public Builder respPort(int port) {
+      settings.put("kvstore.resp.enabled", true);
+      settings.put("kvstore.resp.port", port);
       return this;
     }
 

@@ -1,5 +1,7 @@
 package io.kvstore.node;
 
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
@@ -9,6 +11,9 @@ import akka.cluster.typed.Join;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.serialization.SerializationExtension;
+import akka.stream.javadsl.Tcp;
+import io.kvstore.Stages;
+import io.kvstore.resp.RespServer;
 import io.kvstore.entity.ExpirySweeper;
 import io.kvstore.entity.KeyEntity;
 import io.kvstore.http.HttpApi;
@@ -32,14 +37,19 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The node's root actor: joins the cluster, opens storage, starts replication (replica endpoint,
- * ring keeper, anti-entropy), the key entities' sharding, the TTL sweep and the HTTP server, and
+ * ring keeper, anti-entropy), the key entities' sharding, the TTL sweep, the HTTP and RESP servers, and
  * hands the running parts to {@link KvNode}.
  */
 final class Guardian {
   private Guardian() {}
 
   /** What start-up produced, for the embedding code. */
-  record Started(ShardedKvStore store, Topology topology, NodeHealth health, Optional<ServerBinding> http) {}
+  record Started(
+      ShardedKvStore store,
+      Topology topology,
+      NodeHealth health,
+      Optional<ServerBinding> http,
+      Optional<Tcp.ServerBinding> resp) {}
 
   /** Resumed, not restarted: their set-up registers listeners and subscriptions once. */
   private static <T> Behavior<T> resuming(Behavior<T> behavior) {
@@ -100,27 +110,39 @@ final class Guardian {
               "ttl-sweeper");
           ShardedKvStore store = new ShardedKvStore(system, settings, replicaClient);
           NodeHealth health = new NodeHealth(cluster, storage, topology, readiness);
-          if (!settings.http().enabled()) {
-            started.complete(new Started(store, topology, health, Optional.empty()));
-            return Behaviors.empty();
-          }
-          HttpApi api =
-              new HttpApi(
-                  store,
-                  system,
-                  settings,
-                  health,
-                  new ClusterAdmin(system, topology, replicas, settings.requestTimeout()));
-          Http.get(system)
-              .newServerAt(settings.http().host(), settings.http().port())
-              .bind(api.routes())
+          ClusterAdmin admin = new ClusterAdmin(system, topology, replicas, settings.requestTimeout());
+          CompletableFuture<Optional<ServerBinding>> http =
+              settings.http().enabled()
+                  ? Stages.direct(
+                          Http.get(system)
+                              .newServerAt(settings.http().host(), settings.http().port())
+                              .bind(new HttpApi(store, system, settings, health, admin).routes()))
+                      .thenApply(
+                          binding -> {
+                            binding.addToCoordinatedShutdown(settings.requestTimeout(), system);
+                            return Optional.of(binding);
+                          })
+                  : CompletableFuture.completedFuture(Optional.empty());
+          CompletableFuture<Optional<Tcp.ServerBinding>> resp =
+              settings.resp().enabled()
+                  ? Stages.direct(RespServer.bind(system, settings.resp(), store, settings.nodeId(), admin))
+                      .thenApply(
+                          binding -> {
+                            CoordinatedShutdown.get(system)
+                                .addTask(
+                                    CoordinatedShutdown.PhaseServiceUnbind(),
+                                    "resp-unbind",
+                                    () -> binding.unbind().thenApply(done -> Done.getInstance()));
+                            return Optional.of(binding);
+                          })
+                  : CompletableFuture.completedFuture(Optional.empty());
+          http.thenCombine(resp, (httpBinding, respBinding) -> new Started(store, topology, health, httpBinding, respBinding))
               .whenComplete(
-                  (binding, failure) -> {
+                  (running, failure) -> {
                     if (failure != null) {
-                      started.completeExceptionally(failure);
+                      started.completeExceptionally(Stages.cause(failure));
                     } else {
-                      binding.addToCoordinatedShutdown(settings.requestTimeout(), system);
-                      started.complete(new Started(store, topology, health, Optional.of(binding)));
+                      started.complete(running);
                     }
                   });
           return Behaviors.empty();

@@ -14,7 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** A running kvstore node: its actor system, its {@link KvStore} and its HTTP port. */
+/** A running kvstore node: its actor system, its {@link KvStore} and its HTTP and RESP ports. */
 public final class KvNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final KvStoreSettings settings;
@@ -113,6 +113,11 @@ public final class KvNode implements AutoCloseable {
   /** The bound HTTP port; empty when HTTP is disabled. */
   public Optional<Integer> httpPort() {
     return started.http().map(binding -> binding.localAddress().getPort());
+  }
+
+  /** The bound Redis-protocol port; empty when RESP is disabled. */
+  public Optional<Integer> respPort() {
+    return started.resp().map(binding -> binding.localAddress().getPort());
   }
 
   /** Stops the node through Akka's coordinated shutdown and waits for it. */

@@ -3,6 +3,7 @@ package io.kvstore.node;
 import com.typesafe.config.Config;
 import io.kvstore.entity.EntitySettings;
 import io.kvstore.replication.ReplicationSettings;
+import io.kvstore.resp.RespSettings;
 import io.kvstore.storage.StorageSettings;
 import java.time.Duration;
 
@@ -13,6 +14,7 @@ public record KvStoreSettings(
     Duration requestTimeout,
     Limits limits,
     Http http,
+    RespSettings resp,
     Ttl ttl,
     EntitySettings entity,
     StorageSettings storage,
@@ -51,6 +53,7 @@ public record KvStoreSettings(
             kv.getString("http.host"),
             kv.getInt("http.port"),
             kv.getDuration("http.body-read-timeout")),
+        RespSettings.fromConfig(kv.getConfig("resp")),
         new Ttl(kv.getDuration("ttl.sweep-interval"), kv.getInt("ttl.sweep-batch"), kv.getDuration("ttl.takeover-after")),
         EntitySettings.fromConfig(kv.getConfig("entity")),
         StorageSettings.fromConfig(kv.getConfig("storage")),

@@ -27,6 +27,9 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--http-host", description = "HTTP bind address (kvstore.http.host)")
   private String httpHost;
 
+  @Option(names = "--resp-port", description = "Redis-protocol port (kvstore.resp.port), 0 = any free port")
+  private Integer respPort;
+
   @Option(names = "--node-id", description = "stable node name (kvstore.node-id)")
   private String nodeId;
 
@@ -58,10 +61,12 @@ public final class Main implements Callable<Integer> {
   public Integer call() throws Exception {
     KvNode node = KvNode.start(overrides());
     System.out.printf(
-        "kvstore node %s ready: HTTP on %s:%s, data in %s%n",
+        "kvstore node %s ready: HTTP on %s:%s, RESP on %s:%s, data in %s%n",
         node.settings().nodeId(),
         node.settings().http().host(),
         node.httpPort().map(String::valueOf).orElse("-"),
+        node.settings().resp().host(),
+        node.respPort().map(String::valueOf).orElse("-"),
         node.settings().storage().directory().toAbsolutePath());
     node.system().getWhenTerminated().toCompletableFuture().join();
     return 0;
@@ -74,6 +79,9 @@ public final class Main implements Callable<Integer> {
     }
     if (httpPort != null) {
       values.put("kvstore.http.port", httpPort);
+    }
+    if (respPort != null) {
+      values.put("kvstore.resp.port", respPort);
     }
     if (httpHost != null) {
       values.put("kvstore.http.host", httpHost);

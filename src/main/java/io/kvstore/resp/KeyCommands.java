@@ -1,0 +1,261 @@
+package io.kvstore.resp;
+
+import io.kvstore.Stages;
+import io.kvstore.api.Consistency;
+import io.kvstore.api.KvEntry;
+import io.kvstore.api.KvStore;
+import io.kvstore.api.VersionConflictException;
+import io.kvstore.api.WriteOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * The Redis string commands on {@link KvStore}. Plain reads and writes map to one call each;
+ * commands that depend on the current value (INCR, GETDEL, EXPIRE, SET … GET, …) read it at
+ * LINEARIZABLE through the key's entity and write back with a compare-and-set on the version they
+ * read, retrying when another client got there first, so they are atomic as in Redis.
+ */
+final class KeyCommands {
+  private static final long FIRST_BACKOFF_MICROS = 500;
+  private static final long MAX_BACKOFF_MICROS = 50_000;
+
+  /** Completes after a delay (the actor system's scheduler, in a node). */
+  @FunctionalInterface
+  interface Delay {
+    CompletionStage<Void> after(Duration delay);
+  }
+
+  private final KvStore store;
+  private final LongSupplier clock;
+  private final int maxUpdateAttempts;
+  private final Delay delay;
+
+  KeyCommands(KvStore store, LongSupplier clock, int maxUpdateAttempts, Delay delay) {
+    this.store = store;
+    this.clock = clock;
+    this.maxUpdateAttempts = maxUpdateAttempts;
+    this.delay = delay;
+  }
+
+  /** The arguments of one command, its name first, and the connection's level when it was read. */
+  record Call(List<byte[]> args, Consistency level) {
+    String key(int index) {
+      return Arguments.key(args.get(index));
+    }
+
+    WriteOptions writeOptions() {
+      return WriteOptions.defaults().withConsistency(level);
+    }
+  }
+
+  CompletionStage<RespReply> get(Call call) {
+    return read(call, call.key(1)).thenApply(KeyCommands::valueReply);
+  }
+
+  CompletionStage<RespReply> set(Call call) {
+    String key = call.key(1);
+    byte[] value = call.args().get(2);
+    long now = clock.getAsLong();
+    SetOptions options = SetOptions.parse(call.args().subList(3, call.args().size()), now);
+    if (options.needsCurrentValue()) {
+      return update(call, key, current -> Change.set(current, value, options, clock.getAsLong()))
+          .thenApply(done -> options.returnOld() ? valueReply(done.before()) : done.applied() ? RespReply.OK : RespReply.NIL);
+    }
+    if (options.expiry() instanceof SetOptions.Expiry.At at && at.epochMillis() <= now) {
+      // Expired on arrival: Redis drops the key, so does a compare-and-set delete.
+      return update(call, key, current -> Change.set(current, value, options, clock.getAsLong()))
+          .thenApply(done -> done.change() instanceof Change.Keep ? RespReply.NIL : RespReply.OK);
+    }
+    WriteOptions write = call.writeOptions();
+    if (options.expiry() instanceof SetOptions.Expiry.At at) {
+      write = write.withTtl(Duration.ofMillis(at.epochMillis() - now));
+    }
+    write = switch (options.condition()) {
+      case IF_ABSENT -> write.onlyIfAbsent();
+      case IF_PRESENT -> write.onlyIfVersion("*");
+      case ALWAYS -> write;
+    };
+    return ifNotConflicting(store.put(key, value, write), RespReply.OK, RespReply.NIL);
+  }
+
+  CompletionStage<RespReply> setIfAbsent(Call call) {
+    WriteOptions write = call.writeOptions().onlyIfAbsent();
+    return ifNotConflicting(store.put(call.key(1), call.args().get(2), write), RespReply.ONE, RespReply.ZERO);
+  }
+
+  CompletionStage<RespReply> getAndDelete(Call call) {
+    return update(call, call.key(1), current -> current.isPresent() ? Change.REMOVE : Change.KEEP)
+        .thenApply(done -> valueReply(done.before()));
+  }
+
+  CompletionStage<RespReply> delete(Call call) {
+    List<CompletableFuture<Boolean>> deletes = new ArrayList<>();
+    for (int i = 1; i < call.args().size(); i++) {
+      deletes.add(Stages.direct(store.delete(call.key(i), call.writeOptions())).thenApply(Optional::isPresent));
+    }
+    return count(deletes);
+  }
+
+  CompletionStage<RespReply> exists(Call call) {
+    List<CompletableFuture<Boolean>> reads = new ArrayList<>();
+    for (int i = 1; i < call.args().size(); i++) {
+      reads.add(read(call, call.key(i)).thenApply(Optional::isPresent));
+    }
+    return count(reads);
+  }
+
+  CompletionStage<RespReply> multiGet(Call call) {
+    List<CompletableFuture<RespReply>> reads = new ArrayList<>();
+    for (int i = 1; i < call.args().size(); i++) {
+      reads.add(read(call, call.key(i)).thenApply(KeyCommands::valueReply));
+    }
+    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+        .thenApply(done -> RespReply.array(reads.stream().map(CompletableFuture::join).toList()));
+  }
+
+  /** Each pair is its own write: MSET is not atomic across keys here (Redis's is). */
+  CompletionStage<RespReply> multiSet(Call call) {
+    if (call.args().size() % 2 == 0) {
+      throw new RespException("ERR wrong number of arguments for 'mset' command");
+    }
+    List<CompletableFuture<?>> writes = new ArrayList<>();
+    for (int i = 1; i < call.args().size(); i += 2) {
+      writes.add(Stages.direct(store.put(call.key(i), call.args().get(i + 1), call.writeOptions())));
+    }
+    return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).thenApply(done -> RespReply.OK);
+  }
+
+  CompletionStage<RespReply> incrementBy(Call call, long delta) {
+    return update(call, call.key(1), current -> Change.increment(current, delta, clock.getAsLong()))
+        .thenApply(done -> RespReply.integer(Arguments.integer(((Change.Put) done.change()).value())));
+  }
+
+  /** EXPIRE / PEXPIRE key time [NX | XX | GT | LT], time in seconds or milliseconds. */
+  CompletionStage<RespReply> expire(Call call, long unitMillis) {
+    long amount = Arguments.integer(call.args().get(2));
+    Change.ExpireCondition condition = Change.ExpireCondition.ALWAYS;
+    if (call.args().size() > 4) {
+      throw RespException.syntax();
+    }
+    if (call.args().size() == 4) {
+      try {
+        condition = Change.ExpireCondition.valueOf(Arguments.word(call.args().get(3)));
+      } catch (IllegalArgumentException e) {
+        throw new RespException("ERR Unsupported option " + Arguments.text(call.args().get(3)));
+      }
+    }
+    long at;
+    try {
+      at = Math.addExact(clock.getAsLong(), Math.multiplyExact(amount, unitMillis));
+    } catch (ArithmeticException e) {
+      throw new RespException("ERR invalid expire time in '" + Arguments.text(call.args().get(0)).toLowerCase(Locale.ROOT) + "' command");
+    }
+    Change.ExpireCondition when = condition;
+    return update(call, call.key(1), current -> Change.expire(current, at, when, clock.getAsLong()))
+        .thenApply(done -> done.applied() ? RespReply.ONE : RespReply.ZERO);
+  }
+
+  CompletionStage<RespReply> persist(Call call) {
+    return update(call, call.key(1), Change::persist).thenApply(done -> done.applied() ? RespReply.ONE : RespReply.ZERO);
+  }
+
+  /** TTL / PTTL: -2 for no key, -1 for no expiry, else the time left in the unit (rounded). */
+  CompletionStage<RespReply> timeToLive(Call call, long unitMillis) {
+    return read(call, call.key(1))
+        .thenApply(
+            current -> {
+              if (current.isEmpty()) {
+                return RespReply.integer(-2);
+              }
+              if (current.get().expiresAtMillis() == 0) {
+                return RespReply.integer(-1);
+              }
+              long left = Math.max(0, current.get().expiresAtMillis() - clock.getAsLong());
+              return RespReply.integer((left + unitMillis / 2) / unitMillis);
+            });
+  }
+
+  private CompletableFuture<Optional<KvEntry>> read(Call call, String key) {
+    return Stages.direct(store.get(key, call.level()));
+  }
+
+  /** A read-modify-write's result: the value it decided from, and what it did. */
+  record Updated(Optional<KvEntry> before, Change change) {
+    boolean applied() {
+      return !(change instanceof Change.Keep);
+    }
+  }
+
+  private CompletableFuture<Updated> update(Call call, String key, Function<Optional<KvEntry>, Change> decide) {
+    return update(call, key, decide, 1);
+  }
+
+  private CompletableFuture<Updated> update(
+      Call call, String key, Function<Optional<KvEntry>, Change> decide, int attempt) {
+    return Stages.direct(store.get(key, Consistency.LINEARIZABLE))
+        .thenCompose(
+            current -> {
+              Change change = decide.apply(current);
+              WriteOptions expected =
+                  current.map(entry -> call.writeOptions().onlyIfVersion(entry.version()))
+                      .orElseGet(() -> call.writeOptions().onlyIfAbsent());
+              CompletableFuture<?> write = CompletableFuture.completedFuture(null);
+              if (change instanceof Change.Put put) {
+                write = Stages.direct(store.put(key, put.value(), expected.withTtl(put.ttl())));
+              } else if (change instanceof Change.Remove) {
+                write = Stages.direct(store.delete(key, expected));
+              }
+              return write
+                  .thenApply(done -> new Updated(current, change))
+                  .exceptionallyCompose(
+                      failure -> {
+                        if (Stages.cause(failure) instanceof VersionConflictException && attempt < maxUpdateAttempts) {
+                          return Stages.direct(delay.after(backoff(attempt)))
+                              .thenCompose(waited -> update(call, key, decide, attempt + 1));
+                        }
+                        if (Stages.cause(failure) instanceof VersionConflictException) {
+                          return CompletableFuture.failedFuture(
+                              new RespException("ERR '" + key + "' kept changing: gave up after " + attempt + " attempts"));
+                        }
+                        return CompletableFuture.failedFuture(failure);
+                      });
+            });
+  }
+
+  /**
+   * A random wait before the next compare-and-set, up to a bound that doubles per attempt: without
+   * it, clients that lost a race retry in lockstep and one of them can lose every time.
+   */
+  private static Duration backoff(int failedAttempts) {
+    long bound = Math.min(MAX_BACKOFF_MICROS, FIRST_BACKOFF_MICROS << Math.min(failedAttempts - 1, 20));
+    return Duration.ofNanos(ThreadLocalRandom.current().nextLong(bound + 1) * 1000);
+  }
+
+  private static CompletionStage<RespReply> ifNotConflicting(
+      CompletionStage<?> write, RespReply written, RespReply conflicting) {
+    return Stages.direct(write)
+        .<RespReply>thenApply(done -> written)
+        .exceptionallyCompose(
+            failure ->
+                Stages.cause(failure) instanceof VersionConflictException
+                    ? CompletableFuture.completedFuture(conflicting)
+                    : CompletableFuture.failedFuture(failure));
+  }
+
+  private static CompletionStage<RespReply> count(List<CompletableFuture<Boolean>> checks) {
+    return CompletableFuture.allOf(checks.toArray(CompletableFuture[]::new))
+        .thenApply(done -> RespReply.integer(checks.stream().filter(CompletableFuture::join).count()));
+  }
+
+  private static RespReply valueReply(Optional<KvEntry> entry) {
+    return entry.map(e -> RespReply.bulk(e.value())).orElse(RespReply.NIL);
+  }
+}
