@@ -17,31 +17,11 @@ work="$(mktemp -d)"
 etcd_pids=()
 cleanup() {
   "$root/bin/kvstore-cluster" stop --dir "$work/kvstore" >/dev/null 2>&1 || true
-  for pid in "${etcd_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  stop_etcd
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-# wrk against three endpoints at once: name, script, seconds, total connections, urls..., then env after --
-spread() {
-  local name=$1 script=$2 secs=$3 conns=$4; shift 4
-  local urls=() env=()
-  while [ $# -gt 0 ] && [ "$1" != "--" ]; do urls+=("$1"); shift; done
-  [ $# -gt 0 ] && shift && env=("$@")
-  local i=0 per=$(( conns / ${#urls[@]} )) extra=$(( conns % ${#urls[@]} )) runs=()
-  for url in "${urls[@]}"; do
-    local c=$per; [ $i -lt $extra ] && c=$((c + 1))
-    env WRK_THREADS=1 WRK_PROCESS=$i "${env[@]}" wrk -t1 -c"$c" -d"${secs}s" --timeout 10s -s "$root/bench/wrk/$script" "$url" \
-      | grep '^RESULT' >"$work/$name.$i" &
-    runs+=($!)
-    i=$((i + 1))
-  done
-  wait "${runs[@]}"  # not the etcd members, which are background jobs of this shell too
-  cat "$work/$name".* | awk -v name="$name" '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] += kv[2]; if (kv[1] == "p99_ms" && kv[2] > p99) p99 = kv[2] } n++ }
-    END { printf "%s rps=%.0f p50_ms=%.3f p99_ms=%.3f errors=%d\n", name, v["rps"], v["p50_ms"] / n, p99, v["errors"] }'
-  rm -f "$work/$name".*
-}
+source "$root/bench/lib.sh"
 
 kv_urls=(http://127.0.0.1:8081 http://127.0.0.1:8082 http://127.0.0.1:8083)
 etcd_urls=(http://127.0.0.1:23791 http://127.0.0.1:23792 http://127.0.0.1:23793)
@@ -61,15 +41,7 @@ mkdir -p "$root/bench/results"
   spread kvstore-quorum-put-c8 put.lua "$seconds" 8 "${kv_urls[@]}" -- KEYSPACE=10000 CONSISTENCY=QUORUM
   "$root/bin/kvstore-cluster" stop --dir "$work/kvstore" >/dev/null
 
-  cluster="m1=http://127.0.0.1:23801,m2=http://127.0.0.1:23802,m3=http://127.0.0.1:23803"
-  for i in 1 2 3; do
-    etcd --name "m$i" --data-dir "$work/etcd$i" --listen-client-urls "http://127.0.0.1:2379$i" \
-      --advertise-client-urls "http://127.0.0.1:2379$i" --listen-peer-urls "http://127.0.0.1:2380$i" \
-      --initial-advertise-peer-urls "http://127.0.0.1:2380$i" --initial-cluster "$cluster" \
-      --initial-cluster-state new >"$work/etcd$i.log" 2>&1 &
-    etcd_pids+=($!)
-  done
-  for _ in $(seq 1 100); do curl -sf http://127.0.0.1:23791/health | grep -q true && break; sleep 0.2; done
+  start_etcd
   spread warmup etcd.lua 10 48 "${etcd_urls[@]}" -- OP=put KEYSPACE=10000 SEQUENTIAL=1 >/dev/null
   spread etcd-put etcd.lua "$seconds" 50 "${etcd_urls[@]}" -- OP=put KEYSPACE=10000
   spread etcd-get etcd.lua "$seconds" 50 "${etcd_urls[@]}" -- OP=get KEYSPACE=10000

@@ -49,6 +49,7 @@ class RespServerTest {
   private static final int MAX_VALUE = 4096;
   private static final int MAX_BULK = 16384;
   private static final int MAX_ARGUMENTS = 64;
+  private static final int MAX_CONNECTIONS = 32;
   private static final ProtocolCommand CONSISTENCY = () -> SafeEncoder.encode("KVSTORE.CONSISTENCY");
   @TempDir static Path directory;
   private static KvStoreNode node;
@@ -66,6 +67,7 @@ class RespServerTest {
                     "kvstore.limits.max-value-bytes = " + MAX_VALUE + "\n"
                         + "kvstore.resp.max-bulk-bytes = " + MAX_BULK + "\n"
                         + "kvstore.resp.max-arguments = " + MAX_ARGUMENTS + "\n"
+                        + "kvstore.resp.max-connections = " + MAX_CONNECTIONS + "\n"
                         + "kvstore.ttl.sweep-interval = 100ms"))
             .start();
     port = node.respPort().orElseThrow();
@@ -269,6 +271,35 @@ class RespServerTest {
       JedisDataException tooMany = assertThrows(JedisDataException.class, () -> redis.mget(keys));
       assertEquals("ERR Protocol error: invalid multibulk length", tooMany.getMessage());
     }
+  }
+
+  @Test
+  void connectionsBeyondTheLimitAreRefusedWithAnErrorAndServedOnceOthersClose() throws IOException {
+    List<Socket> open = new ArrayList<>();
+    try {
+      String answer = "";
+      while (open.size() <= MAX_CONNECTIONS && !answer.startsWith("-")) {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        open.add(socket);
+        socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+        answer = new String(socket.getInputStream().readNBytes(7), StandardCharsets.US_ASCII);
+      }
+      assertEquals("-ERR ma", answer, "refused by connection " + open.size());
+      assertEquals(
+          "x number of clients reached\r\n",
+          new String(open.get(open.size() - 1).getInputStream().readAllBytes(), StandardCharsets.US_ASCII),
+          "then closed");
+    } finally {
+      for (Socket socket : open) {
+        socket.close();
+      }
+    }
+    Eventually.within(Duration.ofSeconds(10), () -> {
+      try (Jedis redis = client()) {
+        assertEquals("PONG", redis.ping());
+      }
+    });
   }
 
   @Test

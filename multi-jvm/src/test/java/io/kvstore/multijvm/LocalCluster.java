@@ -74,6 +74,7 @@ final class LocalCluster implements AutoCloseable {
     all.addAll(
         List.of(
             "--http-port", Integer.toString(httpPorts[index]),
+            "--resp-port", "0",
             "--remote-port", Integer.toString(remotePorts[index]),
             "--seed-nodes", seeds));
     try {

@@ -32,7 +32,7 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public static NodeProcess start(Path dataDir, String nodeId, Path logDir) throws Exception {
-    return start(dataDir, nodeId, logDir, List.of("--http-port", "0", "--remote-port", "0"));
+    return start(dataDir, nodeId, logDir, List.of("--http-port", "0", "--resp-port", "0", "--remote-port", "0"));
   }
 
   /** @param options further command-line options (ports, seed nodes, ...) and {@code -D} settings */
