@@ -77,6 +77,7 @@ out="$root/bench/results/compare-$stamp.txt"
     --remote-port 0 >"$work/node.log" 2>&1 &
   node_pid=$!
   for _ in $(seq 1 240); do grep -q "ready: HTTP" "$work/node.log" && break; sleep 0.5; done
+  grep -q "ready: HTTP" "$work/node.log" || { echo "kvstore did not start:" >&2; tail -20 "$work/node.log" >&2; exit 1; }
   kvstore_workloads kvstore1 16380 http://127.0.0.1:18080
   kill "$node_pid"; wait "$node_pid" 2>/dev/null || true; node_pid=""
 
