@@ -65,14 +65,16 @@ final class KeyCommands {
     byte[] value = call.args().get(2);
     long now = clock.getAsLong();
     SetOptions options = SetOptions.parse(call.args().subList(3, call.args().size()), now);
-    if (options.needsCurrentValue()) {
+    boolean expiredOnArrival = options.expiry() instanceof SetOptions.Expiry.At at && at.epochMillis() <= now;
+    if (options.needsCurrentValue() || expiredOnArrival) {
+      // The current value is needed to return it (GET), to carry its expiry over (KEEPTTL), or to
+      // delete it by compare-and-set (an expiry already past: Redis sets the key and expires it).
       return update(call, key, current -> Change.set(current, value, options, clock.getAsLong()))
-          .thenApply(done -> options.returnOld() ? valueReply(done.before()) : done.applied() ? RespReply.OK : RespReply.NIL);
-    }
-    if (options.expiry() instanceof SetOptions.Expiry.At at && at.epochMillis() <= now) {
-      // Expired on arrival: Redis drops the key, so does a compare-and-set delete.
-      return update(call, key, current -> Change.set(current, value, options, clock.getAsLong()))
-          .thenApply(done -> done.change() instanceof Change.Keep ? RespReply.NIL : RespReply.OK);
+          .thenApply(
+              done ->
+                  options.returnOld()
+                      ? valueReply(done.before())
+                      : options.condition().allows(done.before().isPresent()) ? RespReply.OK : RespReply.NIL);
     }
     WriteOptions write = call.writeOptions();
     if (options.expiry() instanceof SetOptions.Expiry.At at) {

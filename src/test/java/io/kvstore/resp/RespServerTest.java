@@ -146,6 +146,9 @@ class RespServerTest {
       redis.set("gone", "g");
       assertEquals("OK", redis.set("gone", "g", SetParams.setParams().pxAt(1)));
       assertNull(redis.get("gone"), "an absolute expiry already past leaves no key");
+      assertEquals("OK", redis.set("never-there", "n", SetParams.setParams().pxAt(1)));
+      assertNull(redis.get("never-there"));
+      assertNull(redis.set("gone-too", "n", SetParams.setParams().pxAt(1).xx()), "XX on an absent key");
     }
   }
 
