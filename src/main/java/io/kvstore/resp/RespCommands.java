@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -106,7 +107,7 @@ final class RespCommands {
   }
 
   private void keyed(String name, int arity, List<String> flags, int first, int last, int step, Handler handler) {
-    specs.put(name.toUpperCase(java.util.Locale.ROOT), new Spec(name, arity, flags, first, last, step, handler));
+    specs.put(name.toUpperCase(Locale.ROOT), new Spec(name, arity, flags, first, last, step, handler));
   }
 
   private void plain(String name, int arity, List<String> flags, Handler handler) {
