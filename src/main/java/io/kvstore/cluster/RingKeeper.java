@@ -53,11 +53,12 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
   /** The ring's version is its LWW clock, so a newer version always wins the register. */
   private static final LWWRegister.Clock<Ring> VERSION_CLOCK = (currentTimestamp, ring) -> ring.version();
 
-  public static Behavior<Command> create(Topology topology, int replicationFactor, Duration publishTimeout) {
+  public static Behavior<Command> create(
+      Topology topology, int replicationFactor, Duration publishTimeout, RingMemory memory) {
     return Behaviors.setup(
         context ->
             DistributedData.<Command, LWWRegister<Ring>>withReplicatorMessageAdapter(
-                replicator -> new RingKeeper(context, replicator, topology, replicationFactor, publishTimeout)));
+                replicator -> new RingKeeper(context, replicator, topology, replicationFactor, publishTimeout, memory)));
   }
 
   /** The node id a member carries as its role, if it is a kvstore node. */
@@ -76,14 +77,22 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
   private final Duration publishTimeout;
   private Set<akka.actor.typed.ActorRef<ReplicaEndpoint.Command>> endpoints = Set.of();
   private List<String> upMembers = List.of();
+  /** Up members and members leaving gracefully: those that agree to a new ring. */
+  private Set<String> presentMembers = Set.of();
+  private final RingMemory memory;
+  private List<String> remembered;
+  private boolean heldBack;
 
   private RingKeeper(
       ActorContext<Command> context,
       ReplicatorMessageAdapter<Command, LWWRegister<Ring>> replicator,
       Topology topology,
       int replicationFactor,
-      Duration publishTimeout) {
+      Duration publishTimeout,
+      RingMemory memory) {
     super(context);
+    this.memory = memory;
+    this.remembered = memory.load();
     this.cluster = Cluster.get(context.getSystem());
     this.replicator = replicator;
     this.selfUniqueAddress = DistributedData.get(context.getSystem()).selfUniqueAddress();
@@ -120,6 +129,7 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
     Set<Member> unreachable = state.getUnreachable();
     Set<String> ringMembers = new TreeSet<>();
     Set<String> known = new HashSet<>();
+    Set<String> present = new HashSet<>();
     for (Member member : state.getMembers()) {
       Optional<String> nodeId = nodeIdOf(member);
       if (nodeId.isEmpty()) {
@@ -131,10 +141,16 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
       if (member.status().equals(MemberStatus.up())) {
         ringMembers.add(nodeId.get());
       }
+      if (member.status().equals(MemberStatus.up())
+          || member.status().equals(MemberStatus.leaving())
+          || member.status().equals(MemberStatus.exiting())) {
+        present.add(nodeId.get());
+      }
     }
     topology.retainMembers(known);
     applyEndpoints();
     upMembers = List.copyOf(ringMembers);
+    presentMembers = Set.copyOf(present);
     publishIfLeader();
     return this;
   }
@@ -147,6 +163,16 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
   private void publishIfLeader() {
     ClusterEvent.CurrentClusterState state = cluster.state();
     if (cluster.selfMember().address().equals(state.getLeader()) && !upMembers.isEmpty()) {
+      if (!RingMemory.mayPublish(remembered, presentMembers)) {
+        if (!heldBack) {
+          getContext().getLog().warn(
+              "not publishing a ring: only {} of the last ring {} are members; waiting for a majority of them",
+              presentMembers, remembered);
+          heldBack = true;
+        }
+        return;
+      }
+      heldBack = false;
       List<String> members = upMembers;
       replicator.askUpdate(
           replyTo ->
@@ -170,6 +196,8 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
       Ring ring = changed.get(RING_KEY).getValue();
       if (topology.updateRing(ring)) {
         getContext().getLog().info("ring v{}: {}", ring.version(), ring.nodes());
+        memory.remember(ring.nodes());
+        remembered = ring.nodes();
       }
       if (!ring.nodes().equals(upMembers)) {
         publishIfLeader();

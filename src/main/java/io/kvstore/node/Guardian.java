@@ -21,6 +21,7 @@ import akka.serialization.Serialization;
 import io.kvstore.cluster.ClusterAdmin;
 import io.kvstore.cluster.RingAllocationStrategy;
 import io.kvstore.cluster.RingKeeper;
+import io.kvstore.cluster.RingMemory;
 import io.kvstore.replication.AntiEntropy;
 import io.kvstore.replication.HintStore;
 import io.kvstore.replication.HybridLogicalClock;
@@ -89,7 +90,13 @@ final class Guardian {
           context.spawn(
               resuming(AntiEntropy.create(replicas, readiness, hints, topology, replication)), "anti-entropy");
           context.spawn(
-              resuming(RingKeeper.create(topology, replication.factor(), replication.requestTimeout())), "ring");
+              resuming(
+                  RingKeeper.create(
+                      topology,
+                      replication.factor(),
+                      replication.requestTimeout(),
+                      new RingMemory(settings.storage().directory()))),
+              "ring");
           ReplicaClient replicaClient = new ReplicaClient(system, topology, replicas, readiness, hints, replication);
           KeyEntity.init(
               system,

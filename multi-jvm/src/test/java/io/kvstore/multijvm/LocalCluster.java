@@ -66,10 +66,15 @@ final class LocalCluster implements AutoCloseable {
 
   /** Starts (or restarts, on the same data directory and ports) node {@code index}. */
   void startNode(int index) {
+    startNode(index, IntStream.range(0, remotePorts.length).boxed().toList());
+  }
+
+  /** Starts node {@code index} with only these nodes as its seed nodes (the first may join itself). */
+  void startNode(int index, List<Integer> seedIndexes) {
     List<String> all = new ArrayList<>(options);
     String seeds =
-        IntStream.range(0, remotePorts.length)
-            .mapToObj(i -> "akka://kvstore@127.0.0.1:" + remotePorts[i])
+        seedIndexes.stream()
+            .map(i -> "akka://kvstore@127.0.0.1:" + remotePorts[i])
             .collect(Collectors.joining(","));
     all.addAll(
         List.of(
@@ -97,6 +102,16 @@ final class LocalCluster implements AutoCloseable {
             }
           }
         });
+  }
+
+  /** The newest log of a node: each start writes a new one. */
+  Path newestLog(int index) throws IOException {
+    try (var files = java.nio.file.Files.list(logs)) {
+      return files
+          .filter(p -> p.getFileName().toString().startsWith(nodeId(index) + "-"))
+          .max(java.util.Comparator.comparingLong(p -> p.toFile().lastModified()))
+          .orElseThrow();
+    }
   }
 
   NodeProcess node(int index) {

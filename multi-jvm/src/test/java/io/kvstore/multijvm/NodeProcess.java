@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -37,13 +38,25 @@ public final class NodeProcess implements AutoCloseable {
 
   /** @param options further command-line options (ports, seed nodes, ...) and {@code -D} settings */
   public static NodeProcess start(Path dataDir, String nodeId, Path logDir, List<String> options) throws Exception {
+    return start(dataDir, nodeId, logDir, options, List.of(), Map.of());
+  }
+
+  /**
+   * @param wrapper a command that runs the JVM (it must exec it, so the pid stays the JVM's), such
+   *     as {@code ip netns exec <namespace>}
+   * @param environment added to the JVM's environment
+   */
+  public static NodeProcess start(
+      Path dataDir, String nodeId, Path logDir, List<String> options, List<String> wrapper, Map<String, String> environment)
+      throws Exception {
     Path jar = Path.of(System.getProperty("kvstore.build.dir", "target"), "kvstore.jar");
     if (!Files.exists(jar)) {
       throw new IllegalStateException(jar + " is missing: run `mvn package` (mvn verify does)");
     }
     Files.createDirectories(logDir);
     Path log = logDir.resolve(nodeId + "-" + System.nanoTime() + ".log");
-    List<String> command = new ArrayList<>(List.of(
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m",
         // Test machines may have little free disk; the production floor is 256 MiB.
@@ -51,7 +64,9 @@ public final class NodeProcess implements AutoCloseable {
     options.stream().filter(o -> o.startsWith("-D")).forEach(command::add);
     command.addAll(List.of("-jar", jar.toString(), "--data-dir", dataDir.toString(), "--node-id", nodeId));
     options.stream().filter(o -> !o.startsWith("-D")).forEach(command::add);
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(environment);
+    Process process = builder.start();
     CompletableFuture<Integer> port = new CompletableFuture<>();
     Thread pump =
         new Thread(
@@ -102,6 +117,34 @@ public final class NodeProcess implements AutoCloseable {
     process.destroy();
     if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException("node did not exit within " + within + " after SIGTERM; see " + log);
+    }
+  }
+
+  /** Waits for the process to end by itself (after a graceful leave, say). */
+  public void awaitExit(Duration within) throws InterruptedException {
+    if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("node did not exit within " + within + "; see " + log);
+    }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGSTOP: the JVM stops dead, sockets open, until {@link #resume}. */
+  public void pause() throws Exception {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  public void resume() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
     }
   }
 

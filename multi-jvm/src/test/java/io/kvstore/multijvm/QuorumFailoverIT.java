@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kvstore.robustness.checker.Convergence;
 import io.kvstore.testing.Eventually;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,29 +89,8 @@ class QuorumFailoverIT {
           for (int i = 0; i < 3; i++) {
             views.add(http.get(cluster.httpPort(i), "/api/v1/cluster/merkle").json());
           }
-          assertEquals("", disagreement(views));
+          assertEquals("", Convergence.disagreement(views));
         });
     return Duration.ofNanos(System.nanoTime() - start).toMillis();
-  }
-
-  /** Empty when all views share one ring version and every partition's roots agree. */
-  static String disagreement(List<JsonNode> views) {
-    Map<String, String> roots = new HashMap<>();
-    long version = -1;
-    for (JsonNode view : views) {
-      long v = view.get("ring_version").asLong();
-      if (version >= 0 && v != version) {
-        return "ring versions differ";
-      }
-      version = v;
-      for (Iterator<Map.Entry<String, JsonNode>> it = view.get("roots").fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> root = it.next();
-        String seen = roots.putIfAbsent(root.getKey(), root.getValue().asText());
-        if (seen != null && !seen.equals(root.getValue().asText())) {
-          return "partition " + root.getKey() + " differs";
-        }
-      }
-    }
-    return "";
   }
 }
