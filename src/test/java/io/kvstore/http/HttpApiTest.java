@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.typesafe.config.ConfigFactory;
 import io.kvstore.api.KvStoreNode;
 import io.kvstore.testing.Eventually;
 import java.net.URLEncoder;
@@ -35,14 +34,7 @@ class HttpApiTest {
 
   @BeforeAll
   static void start() {
-    node =
-        KvStoreNode.builder()
-            .dataDirectory(directory)
-            .httpPort(0)
-            .config(
-                ConfigFactory.parseString(
-                    "kvstore.http.body-read-timeout = 2s\nkvstore.ttl.sweep-interval = 100ms"))
-            .start();
+    node = HttpClientFixture.startNode(directory, "kvstore.http.body-read-timeout = 2s\nkvstore.ttl.sweep-interval = 100ms");
     http = new HttpClientFixture(node.httpPort().orElseThrow());
   }
 

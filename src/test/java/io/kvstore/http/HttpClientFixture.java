@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import io.kvstore.api.KvStoreNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** A real HTTP client against a node on localhost, with helpers for JSON and raw sockets. */
@@ -25,6 +28,15 @@ public final class HttpClientFixture {
 
   public HttpClientFixture(int port) {
     this.port = port;
+  }
+
+  /** A single node with its HTTP API on an ephemeral port, {@code config} over the defaults. */
+  public static KvStoreNode startNode(Path directory, String config) {
+    return KvStoreNode.builder()
+        .dataDirectory(directory)
+        .httpPort(0)
+        .config(ConfigFactory.parseString(config))
+        .start();
   }
 
   public HttpRequest.Builder request(String rawPath) {

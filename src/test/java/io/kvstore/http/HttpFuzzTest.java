@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.typesafe.config.ConfigFactory;
 import io.kvstore.api.KvStoreNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -60,14 +59,7 @@ class HttpFuzzTest {
   @BeforeContainer
   static void start() throws IOException {
     directory = Files.createTempDirectory("kvstore-fuzz");
-    node =
-        KvStoreNode.builder()
-            .dataDirectory(directory)
-            .httpPort(0)
-            .config(
-                ConfigFactory.parseString(
-                    "kvstore.http.body-read-timeout = 1s\nkvstore.limits.max-value-bytes = " + MAX_VALUE))
-            .start();
+    node = HttpClientFixture.startNode(directory, "kvstore.http.body-read-timeout = 1s\nkvstore.limits.max-value-bytes = " + MAX_VALUE);
     http = new HttpClientFixture(node.httpPort().orElseThrow());
     for (int i = 0; i < 5; i++) {
       HttpResponse<byte[]> put = http.put(path("canary/" + i), ("canary " + i).getBytes(StandardCharsets.UTF_8));

@@ -65,9 +65,7 @@ public final class Cluster implements AutoCloseable {
         }
         Files.writeString(cluster.clockFile(i), "+0\n");
       }
-      List<CompletableFuture<Void>> starting =
-          IntStream.range(0, options.size()).mapToObj(i -> CompletableFuture.runAsync(() -> cluster.startNode(i))).toList();
-      CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
+      cluster.startAll(IntStream.range(0, options.size()).boxed().toList());
     } catch (RuntimeException e) {
       cluster.close();
       throw e;
@@ -156,6 +154,22 @@ public final class Cluster implements AutoCloseable {
     }
   }
 
+  /** Starts the nodes in parallel, as a cluster's nodes start: each waits for the others to form a ring. */
+  private void startAll(List<Integer> indexes) {
+    CompletableFuture.allOf(
+            indexes.stream()
+                .map(index -> CompletableFuture.runAsync(() -> startNode(index), Cluster::onItsOwnThread))
+                .toArray(CompletableFuture[]::new))
+        .join();
+  }
+
+  /** Each start blocks until its node is ready: one thread each, whatever the core count. */
+  private static void onItsOwnThread(Runnable task) {
+    Thread thread = new Thread(task, "node-start");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
   /** Sets the node's wall clock offset, e.g. "+90s" or "-30s" (libfaketime's syntax), within a second. */
   public void setClockOffset(int index, String offset) throws IOException {
     if (!options.fakeClocks()) {
@@ -189,12 +203,10 @@ public final class Cluster implements AutoCloseable {
     Eventually.within(
         timeout,
         () -> {
-          for (int index : members) {
-            if (!isRunning(index)) {
-              startNode(index);
-              restarted.add(nodeId(index));
-            }
-          }
+          // All at once: nodes that find no majority of their last ring wait for one together.
+          List<Integer> stopped = members.stream().filter(index -> !isRunning(index)).toList();
+          startAll(stopped);
+          stopped.forEach(index -> restarted.add(nodeId(index)));
           for (int index : members) {
             KvClient.Answer answer = http.get(base(index), "/health/ready");
             if (answer.status() != 200) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.kvstore.robustness.RobustnessRun.Plan;
 import io.kvstore.robustness.faults.Faults;
+import io.kvstore.robustness.report.ResultsTable;
 import io.kvstore.robustness.report.RunReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,6 +48,9 @@ class RobustnessIT {
 
   private static final Path OUTPUT = Path.of(System.getProperty("kvstore.build.dir", "target"), "robustness");
 
+  /** Every run of this invocation, tabulated into target/robustness/results.md after each. */
+  private static final List<RunReport> REPORTS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   @TempDir Path root;
 
   @TestFactory
@@ -62,7 +66,8 @@ class RobustnessIT {
       throw new AssertionError(plan.name() + " could not complete: " + e + "\nreplay: " + plan.replay(), e);
     }
     System.out.println("robustness " + report.summary());
-    report.append(OUTPUT.resolve("results.tsv"));
+    REPORTS.add(report);
+    ResultsTable.write(REPORTS, OUTPUT.resolve("results.md"));
     List<String> problems = report.problems();
     if (!problems.isEmpty()) {
       fail(

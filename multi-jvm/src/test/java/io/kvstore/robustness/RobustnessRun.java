@@ -32,7 +32,7 @@ public final class RobustnessRun {
   /** Traffic runs this long before a fault; the minimum rate holds over its last 4 seconds (the JITs warm up first). */
   static final Duration WARM_UP = Duration.ofSeconds(8);
   static final Duration AFTER_RECOVERY = Duration.ofSeconds(5);
-  static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+  static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
   /** Replicas must converge within this time after traffic stops. */
   static final Duration CONVERGENCE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -57,7 +57,7 @@ public final class RobustnessRun {
     try (Cluster cluster =
         Cluster.start(
             root,
-            new Cluster.Options(needs.nodes(), needs.capacity(), needs.fakeClocks(), needs.smallDisks(), List.of()),
+            new Cluster.Options(needs.nodes(), needs.capacity(), needs.fakeClocks(), needs.smallDisks(), nodeOptions()),
             plan.seed())) {
       cluster.awaitReady(READY_TIMEOUT);
       History history = new History(System.nanoTime());
@@ -114,6 +114,12 @@ public final class RobustnessRun {
         .lostWrites(LostWrites.check(byKey, finalValues))
         .staleReads(StaleReads.rates(byKey))
         .build();
+  }
+
+  /** {@code -Drobustness.node-options="-Dx=y ..."}: settings for every node, to debug a replay. */
+  private static List<String> nodeOptions() {
+    String options = System.getProperty("robustness.node-options", "").trim();
+    return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
   }
 
   /** The run follows a seeded schedule: waiting for the next point of it is the point. */

@@ -4,8 +4,8 @@ import io.kvstore.replication.Partitioner;
 import io.kvstore.replication.Ring;
 import io.kvstore.robustness.Cluster;
 import io.kvstore.robustness.history.Operation;
-import io.kvstore.robustness.history.Operation.Outcome;
 import io.kvstore.robustness.traffic.KvClient;
+import io.kvstore.robustness.traffic.Traffic;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -24,20 +24,24 @@ public final class Faults {
   private static final Map<String, Supplier<Fault>> CATALOGUE = new TreeMap<>();
 
   static {
-    CATALOGUE.put("kill", () -> new Kill(1, false));
-    CATALOGUE.put("kill-minority", () -> new Kill(2, false));
-    CATALOGUE.put("kill-owner", () -> new Kill(1, true));
-    CATALOGUE.put("pause-long", () -> new Pause(Duration.ofSeconds(15)));
-    CATALOGUE.put("pause-short", () -> new Pause(Duration.ofMillis(1500)));
-    CATALOGUE.put("partition-isolate", () -> new Partition(Partition.Shape.ISOLATE));
-    CATALOGUE.put("partition-majority", () -> new Partition(Partition.Shape.MAJORITY_MINORITY));
-    CATALOGUE.put("partition-one-way", () -> new Partition(Partition.Shape.ONE_WAY));
-    CATALOGUE.put("delay", () -> new Impair(new LinkProxy.Impairment(50, 50, 0)));
-    CATALOGUE.put("loss", () -> new Impair(new LinkProxy.Impairment(0, 5, 0.1)));
-    CATALOGUE.put("clock-skew", ClockSkew::new);
-    CATALOGUE.put("disk-full", DiskFull::new);
-    CATALOGUE.put("rolling-restart", RollingRestart::new);
-    CATALOGUE.put("join-leave", JoinLeave::new);
+    register("kill", name -> new Kill(name, 1, false));
+    register("kill-minority", name -> new Kill(name, 2, false));
+    register("kill-owner", name -> new Kill(name, 1, true));
+    register("pause-long", name -> new Pause(name, Duration.ofSeconds(15)));
+    register("pause-short", name -> new Pause(name, Duration.ofMillis(1500)));
+    register("partition-isolate", name -> new Partition(name, Partition.Shape.ISOLATE));
+    register("partition-majority", name -> new Partition(name, Partition.Shape.MAJORITY_MINORITY));
+    register("partition-one-way", name -> new Partition(name, Partition.Shape.ONE_WAY));
+    register("delay", name -> new Impair(name, new LinkProxy.Impairment(50, 50, 0)));
+    register("loss", name -> new Impair(name, new LinkProxy.Impairment(0, 5, 0.1)));
+    register("clock-skew", ClockSkew::new);
+    register("disk-full", DiskFull::new);
+    register("rolling-restart", RollingRestart::new);
+    register("join-leave", JoinLeave::new);
+  }
+
+  private static void register(String name, java.util.function.Function<String, Fault> factory) {
+    CATALOGUE.put(name, () -> factory.apply(name));
   }
 
   private Faults() {}
@@ -54,6 +58,27 @@ public final class Faults {
     return fault.get();
   }
 
+  /** A fault's name and needs, fixed when it is made. */
+  private abstract static class Named implements Fault {
+    private final String name;
+    private final Needs needs;
+
+    Named(String name, Needs needs) {
+      this.name = name;
+      this.needs = needs;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public Needs needs() {
+      return needs;
+    }
+  }
+
   private static List<Integer> shuffledMembers(Fault.Context context) {
     List<Integer> members = new ArrayList<>(context.cluster().members());
     Collections.shuffle(members, context.random());
@@ -61,24 +86,15 @@ public final class Faults {
   }
 
   /** SIGKILL of some nodes, or of the node holding a key's entity just after a write to it was sent. */
-  private static final class Kill implements Fault {
+  private static final class Kill extends Named {
     private final int count;
     private final boolean owner;
     private Thread ownersWrite;
 
-    Kill(int count, boolean owner) {
+    Kill(String name, int count, boolean owner) {
+      super(name, count == 1 ? Needs.THREE_NODES : new Needs(5, 5, false, false));
       this.count = count;
       this.owner = owner;
-    }
-
-    @Override
-    public String name() {
-      return owner ? "kill-owner" : count == 1 ? "kill" : "kill-minority";
-    }
-
-    @Override
-    public Needs needs() {
-      return count == 1 ? Needs.THREE_NODES : new Needs(5, 5, false, false);
     }
 
     @Override
@@ -108,11 +124,8 @@ public final class Faults {
               () -> {
                 long invoke = context.history().now();
                 KvClient.Answer answer = new KvClient(Duration.ofSeconds(8)).put(cluster.base(via), key, value, null);
-                Outcome outcome =
-                    answer.status() == 200
-                        ? Outcome.OK
-                        : answer.status() == 503 && !answer.mayHaveBeenApplied() ? Outcome.FAILED : Outcome.UNKNOWN;
-                context.history().add(Operation.write(-1, key, value, outcome, invoke, context.history().now()));
+                context.history().add(
+                    Operation.write(-1, key, value, Traffic.writeOutcome(answer, false), invoke, context.history().now()));
               });
       ownersWrite.start();
       // Kill within the write's round trip: a few milliseconds after it was sent.
@@ -130,17 +143,13 @@ public final class Faults {
   }
 
   /** SIGSTOP, then SIGCONT: longer than the failure detector tolerates (the node is downed), or short. */
-  private static final class Pause implements Fault {
+  private static final class Pause extends Named {
     private final Duration length;
     private int paused = -1;
 
-    Pause(Duration length) {
+    Pause(String name, Duration length) {
+      super(name, Needs.THREE_NODES);
       this.length = length;
-    }
-
-    @Override
-    public String name() {
-      return length.toSeconds() >= 10 ? "pause-long" : "pause-short";
     }
 
     @Override
@@ -164,7 +173,7 @@ public final class Faults {
     }
   }
 
-  private static final class Partition implements Fault {
+  private static final class Partition extends Named {
     enum Shape {
       ISOLATE,
       MAJORITY_MINORITY,
@@ -173,22 +182,9 @@ public final class Faults {
 
     private final Shape shape;
 
-    Partition(Shape shape) {
+    Partition(String name, Shape shape) {
+      super(name, shape == Shape.MAJORITY_MINORITY ? new Needs(5, 5, false, false) : Needs.THREE_NODES);
       this.shape = shape;
-    }
-
-    @Override
-    public String name() {
-      return switch (shape) {
-        case ISOLATE -> "partition-isolate";
-        case MAJORITY_MINORITY -> "partition-majority";
-        case ONE_WAY -> "partition-one-way";
-      };
-    }
-
-    @Override
-    public Needs needs() {
-      return shape == Shape.MAJORITY_MINORITY ? new Needs(5, 5, false, false) : Needs.THREE_NODES;
     }
 
     @Override
@@ -223,10 +219,12 @@ public final class Faults {
   }
 
   /** Delay and loss on every link between nodes, through the proxy. */
-  private record Impair(LinkProxy.Impairment impairment) implements Fault {
-    @Override
-    public String name() {
-      return impairment.loss() > 0 ? "loss" : "delay";
+  private static final class Impair extends Named {
+    private final LinkProxy.Impairment impairment;
+
+    Impair(String name, LinkProxy.Impairment impairment) {
+      super(name, Needs.THREE_NODES);
+      this.impairment = impairment;
     }
 
     @Override
@@ -248,17 +246,11 @@ public final class Faults {
   }
 
   /** One node's wall clock moves by seconds to minutes, ahead or behind; healing moves it back. */
-  private static final class ClockSkew implements Fault {
+  private static final class ClockSkew extends Named {
     private int skewed = -1;
 
-    @Override
-    public String name() {
-      return "clock-skew";
-    }
-
-    @Override
-    public Needs needs() {
-      return new Needs(3, 3, true, false);
+    ClockSkew(String name) {
+      super(name, new Needs(3, 3, true, false));
     }
 
     @Override
@@ -277,17 +269,11 @@ public final class Faults {
   }
 
   /** One node's data directory (a small tmpfs) fills up to its last MiB; healing frees it. */
-  private static final class DiskFull implements Fault {
+  private static final class DiskFull extends Named {
     private Path filler;
 
-    @Override
-    public String name() {
-      return "disk-full";
-    }
-
-    @Override
-    public Needs needs() {
-      return new Needs(3, 3, false, true);
+    DiskFull(String name) {
+      super(name, new Needs(3, 3, false, true));
     }
 
     @Override
@@ -315,10 +301,9 @@ public final class Faults {
   }
 
   /** Every node in turn leaves gracefully (SIGTERM) and restarts; the next waits for it to be ready. */
-  private static final class RollingRestart implements Fault {
-    @Override
-    public String name() {
-      return "rolling-restart";
+  private static final class RollingRestart extends Named {
+    RollingRestart(String name) {
+      super(name, Needs.THREE_NODES);
     }
 
     @Override
@@ -344,17 +329,11 @@ public final class Faults {
   }
 
   /** A fourth node joins under traffic, becomes ready, and leaves gracefully again. */
-  private static final class JoinLeave implements Fault {
+  private static final class JoinLeave extends Named {
     private static final int JOINER = 3;
 
-    @Override
-    public String name() {
-      return "join-leave";
-    }
-
-    @Override
-    public Needs needs() {
-      return new Needs(3, 4, false, false);
+    JoinLeave(String name) {
+      super(name, new Needs(3, 4, false, false));
     }
 
     @Override

@@ -5,10 +5,6 @@ import io.kvstore.robustness.checker.Linearizability;
 import io.kvstore.robustness.checker.LostWrites;
 import io.kvstore.robustness.checker.StaleReads;
 import io.kvstore.robustness.history.Operation;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +27,10 @@ public record RunReport(
     List<LostWrites.Finding> lostWrites,
     Map<String, StaleReads.Rate> staleReads,
     List<String> unexpected) {
+
+  public long operationCount() {
+    return outcomes == null ? 0 : outcomes.values().stream().mapToLong(Long::longValue).sum();
+  }
 
   /** Empty when the run kept every promise. */
   public List<String> problems() {
@@ -60,7 +60,7 @@ public record RunReport(
             + " longest time without an acknowledged write %d ms; converged %d ms after traffic stopped;"
             + " linearizable keys %d/%d; lost writes %d; stale reads %s; unexpected answers %d",
         plan.name(),
-        outcomes.values().stream().mapToLong(Long::longValue).sum(),
+        operationCount(),
         outcomes.entrySet().stream().map(e -> e.getValue() + " " + e.getKey().name().toLowerCase()).collect(Collectors.joining(", ")),
         rateBeforeFault,
         injectedNanos / 1e9,
@@ -75,32 +75,6 @@ public record RunReport(
         lostWrites.size(),
         stale.isEmpty() ? "none" : stale,
         unexpected.size());
-  }
-
-  /** Appends one tab-separated line per run, for the tables in docs/reliability.md. */
-  public void append(Path results) throws IOException {
-    Files.createDirectories(results.getParent());
-    if (!Files.exists(results)) {
-      Files.writeString(results, "faults\tseed\toperations\tproblems\tlongest_write_gap_ms\tconverged_ms\tstale_one\tstale_quorum\n");
-    }
-    String line =
-        String.join(
-                "\t",
-                String.join("+", plan.faults()),
-                Long.toString(plan.seed()),
-                outcomes == null ? "0" : Long.toString(outcomes.values().stream().mapToLong(Long::longValue).sum()),
-                Integer.toString(problems().size()),
-                Long.toString(longestWriteGapMillis),
-                Long.toString(convergedMillis),
-                rate("ONE"),
-                rate("QUORUM"))
-            + "\n";
-    Files.writeString(results, line, StandardOpenOption.APPEND);
-  }
-
-  private String rate(String level) {
-    StaleReads.Rate rate = staleReads == null ? null : staleReads.get(level);
-    return rate == null ? "-" : rate.stale() + "/" + rate.reads();
   }
 
   /** Collects a run's findings as it goes. */

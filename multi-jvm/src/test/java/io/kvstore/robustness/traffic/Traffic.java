@@ -99,17 +99,10 @@ public final class Traffic implements AutoCloseable {
     long invoke = history.now();
     KvClient.Answer answer = http.put(base, key, value, ifMatch);
     long complete = history.now();
-    Outcome outcome;
-    if (answer.status() == 200) {
-      outcome = Outcome.OK;
+    Outcome outcome = writeOutcome(answer, expected != null);
+    if (outcome == Outcome.OK) {
       seen.put(key, new Seen(value, answer.json().path("version").asText()));
-    } else if (answer.status() == 409 && expected != null) {
-      outcome = Outcome.REJECTED;
-      seen.remove(key);
-    } else if (!answer.sent() || (answer.status() == 503 && !answer.mayHaveBeenApplied())) {
-      outcome = Outcome.FAILED;
-    } else {
-      outcome = Outcome.UNKNOWN;
+    } else if (outcome != Outcome.FAILED) {
       seen.remove(key);
     }
     Operation operation =
@@ -118,6 +111,20 @@ public final class Traffic implements AutoCloseable {
             : Operation.cas(client, key, expected.value(), value, outcome, invoke, complete);
     history.add(operation.withDetail(detail(answer)));
     expectOnly(answer, 200, expected == null ? 200 : 409, 503);
+  }
+
+  /** What a write's answer says about its effect. */
+  public static Outcome writeOutcome(KvClient.Answer answer, boolean conditional) {
+    if (answer.status() == 200) {
+      return Outcome.OK;
+    }
+    if (answer.status() == 409 && conditional) {
+      return Outcome.REJECTED;
+    }
+    if (!answer.sent() || (answer.status() == 503 && !answer.mayHaveBeenApplied())) {
+      return Outcome.FAILED;
+    }
+    return Outcome.UNKNOWN;
   }
 
   private void expectOnly(KvClient.Answer answer, int... statuses) {
