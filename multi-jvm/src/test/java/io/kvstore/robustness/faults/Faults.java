@@ -79,6 +79,23 @@ public final class Faults {
     }
   }
 
+  /** A fault that does its whole course in {@link #inject} and leaves nothing to heal. */
+  private abstract static class OneShot extends Named {
+    OneShot(String name, Needs needs) {
+      super(name, needs);
+    }
+
+    @Override
+    public Duration duration(Random random) {
+      return Duration.ZERO;
+    }
+
+    @Override
+    public void heal(Context context) {
+      // nothing left broken
+    }
+  }
+
   private static List<Integer> shuffledMembers(Fault.Context context) {
     List<Integer> members = new ArrayList<>(context.cluster().members());
     Collections.shuffle(members, context.random());
@@ -301,14 +318,9 @@ public final class Faults {
   }
 
   /** Every node in turn leaves gracefully (SIGTERM) and restarts; the next waits for it to be ready. */
-  private static final class RollingRestart extends Named {
+  private static final class RollingRestart extends OneShot {
     RollingRestart(String name) {
       super(name, Needs.THREE_NODES);
-    }
-
-    @Override
-    public Duration duration(Random random) {
-      return Duration.ZERO;
     }
 
     @Override
@@ -321,24 +333,14 @@ public final class Faults {
       }
       return "restarted " + cluster.members().stream().map(Cluster::nodeId).toList() + " one by one";
     }
-
-    @Override
-    public void heal(Context context) {
-      // nothing left broken
-    }
   }
 
   /** A fourth node joins under traffic, becomes ready, and leaves gracefully again. */
-  private static final class JoinLeave extends Named {
+  private static final class JoinLeave extends OneShot {
     private static final int JOINER = 3;
 
     JoinLeave(String name) {
       super(name, new Needs(3, 4, false, false));
-    }
-
-    @Override
-    public Duration duration(Random random) {
-      return Duration.ZERO;
     }
 
     @Override
@@ -354,11 +356,6 @@ public final class Faults {
       cluster.removeMember(JOINER);
       cluster.node(JOINER).awaitExit(Duration.ofSeconds(60));
       return Cluster.nodeId(JOINER) + " joined, became ready and left";
-    }
-
-    @Override
-    public void heal(Context context) {
-      // nothing left broken
     }
   }
 }
