@@ -34,6 +34,7 @@ import io.kvstore.replication.Replication;
 import io.kvstore.storage.JournalIndexer;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One event-sourced entity per key, the key's single writer. It stamps each write with a new
@@ -377,7 +378,8 @@ public final class KeyEntity
     Register tombstone = state.delete(context.clock().nowAfter(state.stamp()));
     return Effect()
         .persist(new Expired(tombstone))
-        .thenRun(s -> context.replication().replicate(key, tombstone, Consistency.ONE))
+        .thenRun(
+            s -> context.replication().replicate(key, tombstone, Consistency.ONE, CompletableFuture.completedFuture(null)))
         .thenReply(expire.replyTo(), s -> StatusReply.ack());
   }
 
@@ -387,23 +389,25 @@ public final class KeyEntity
         .reply(replyTo, StatusReply.success(new WriteOutcome(false, state.liveAt(now).orElse(null), null)));
   }
 
-  /** Journals the event here, then acknowledges once enough replicas have it too. */
+  /**
+   * Journals the event here while the other replicas sync it too, and acknowledges once enough
+   * replicas, this one included, have it. Should the journal write fail, the entity restarts and
+   * its start-up sync adopts whatever the other replicas took; the client's answer then says the
+   * write may have been applied.
+   */
   private ReplyEffect<Event, KeyState> persistAndReply(
       Event event, Consistency consistency, ActorRef<StatusReply<WriteOutcome>> replyTo) {
     Register register = event.register();
-    return Effect()
-        .persist(event)
-        .thenRun(
-            s ->
-                context
-                    .replication()
-                    .replicate(key, register, consistency)
-                    .whenComplete(
-                        (done, failure) ->
-                            replyTo.tell(
-                                StatusReply.success(
-                                    new WriteOutcome(true, register, failure == null ? null : Refusal.of(failure))))))
-        .thenNoReply();
+    CompletableFuture<Void> journaled = new CompletableFuture<>();
+    context
+        .replication()
+        .replicate(key, register, consistency, journaled)
+        .whenComplete(
+            (done, failure) ->
+                replyTo.tell(
+                    StatusReply.success(
+                        new WriteOutcome(true, register, failure == null ? null : Refusal.of(failure)))));
+    return Effect().persist(event).thenRun(s -> journaled.complete(null)).thenNoReply();
   }
 
   @Override

@@ -5,7 +5,9 @@ import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
+import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.cluster.sharding.ClusterSharding;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import akka.http.javadsl.Http;
@@ -22,6 +24,7 @@ import io.kvstore.cluster.ClusterAdmin;
 import io.kvstore.cluster.RingAllocationStrategy;
 import io.kvstore.cluster.RingKeeper;
 import io.kvstore.cluster.RingMemory;
+import io.kvstore.cluster.ShardWarmer;
 import io.kvstore.replication.AntiEntropy;
 import io.kvstore.replication.HintStore;
 import io.kvstore.replication.HybridLogicalClock;
@@ -35,6 +38,7 @@ import io.kvstore.replication.Topology;
 import io.kvstore.storage.RocksDbStorage;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The node's root actor: joins the cluster, opens storage, starts replication (replica endpoint,
@@ -115,8 +119,17 @@ final class Guardian {
                       settings.requestTimeout(),
                       settings.ttl().takeoverAfter())),
               "ttl-sweeper");
+          AtomicInteger unallocatedShards = new AtomicInteger();
+          context.spawn(
+              resuming(
+                  ShardWarmer.create(
+                      topology,
+                      ClusterSharding.get(Adapter.toClassic(system)).shardRegion(KeyEntity.TYPE_KEY.name()),
+                      settings.cluster().shardWarmup(),
+                      unallocatedShards)),
+              "shard-warmer");
           ShardedKvStore store = new ShardedKvStore(system, settings, replicaClient);
-          NodeHealth health = new NodeHealth(cluster, storage, topology, readiness);
+          NodeHealth health = new NodeHealth(cluster, storage, topology, readiness, unallocatedShards::get);
           ClusterAdmin admin = new ClusterAdmin(system, topology, replicas, settings.requestTimeout());
           CompletableFuture<Optional<ServerBinding>> http =
               settings.http().enabled()

@@ -1,6 +1,7 @@
 package io.kvstore.node;
 
 import com.typesafe.config.Config;
+import io.kvstore.cluster.ShardWarmer;
 import io.kvstore.entity.EntitySettings;
 import io.kvstore.replication.ReplicationSettings;
 import io.kvstore.resp.RespSettings;
@@ -24,8 +25,10 @@ public record KvStoreSettings(
   /**
    * @param awaitJoin start without joining any cluster, until told to (POST /api/v1/cluster/nodes)
    * @param maxSimultaneousRebalance shards moved at once when the ring changes
+   * @param shardWarmup how shards are allocated ahead of the first request
    */
-  public record ClusterSettings(boolean awaitJoin, int maxSimultaneousRebalance) {}
+  public record ClusterSettings(
+      boolean awaitJoin, int maxSimultaneousRebalance, ShardWarmer.Settings shardWarmup) {}
 
   public record Limits(int maxKeyBytes, int maxValueBytes) {}
 
@@ -59,6 +62,11 @@ public record KvStoreSettings(
         StorageSettings.fromConfig(kv.getConfig("storage")),
         ReplicationSettings.fromConfig(kv.getConfig("replication")),
         new ClusterSettings(
-            kv.getBoolean("cluster.await-join"), kv.getInt("cluster.max-simultaneous-rebalance")));
+            kv.getBoolean("cluster.await-join"),
+            kv.getInt("cluster.max-simultaneous-rebalance"),
+            new ShardWarmer.Settings(
+                kv.getInt("cluster.shard-warmup.parallelism"),
+                kv.getDuration("cluster.shard-warmup.timeout"),
+                kv.getDuration("cluster.shard-warmup.retry-interval"))));
   }
 }

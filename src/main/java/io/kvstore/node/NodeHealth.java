@@ -10,10 +10,11 @@ import io.kvstore.storage.RocksDbStorage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntSupplier;
 
 /**
- * Ready: a cluster member that is up, in the ring, with writable storage and every partition it
- * replicates caught up with its peers. Alive: storage has not failed.
+ * Ready: a cluster member that is up, in the ring, with writable storage, every partition it
+ * replicates caught up with its peers and the shards of the partitions it is primary for allocated. Alive: storage has not failed.
  */
 final class NodeHealth implements Health {
   private final Cluster cluster;
@@ -21,12 +22,19 @@ final class NodeHealth implements Health {
 
   private final Topology topology;
   private final PartitionReadiness readiness;
+  private final IntSupplier unallocatedShards;
 
-  NodeHealth(Cluster cluster, RocksDbStorage storage, Topology topology, PartitionReadiness readiness) {
+  NodeHealth(
+      Cluster cluster,
+      RocksDbStorage storage,
+      Topology topology,
+      PartitionReadiness readiness,
+      IntSupplier unallocatedShards) {
     this.cluster = cluster;
     this.storage = storage;
     this.topology = topology;
     this.readiness = readiness;
+    this.unallocatedShards = unallocatedShards;
   }
 
   @Override
@@ -43,6 +51,10 @@ final class NodeHealth implements Health {
       long behind = placement.partitionsOf(topology.selfId()).stream().filter(p -> !readiness.isReady(p)).count();
       if (behind > 0) {
         reasons.add(behind + " partitions still catching up with their other replicas");
+      }
+      int unallocated = unallocatedShards.getAsInt();
+      if (unallocated > 0) {
+        reasons.add(unallocated + " shards of partitions this node is primary for not allocated yet");
       }
     }
     if (!storage.isWritable()) {

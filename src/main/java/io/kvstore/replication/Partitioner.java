@@ -1,6 +1,7 @@
 package io.kvstore.replication;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.commons.codec.digest.MurmurHash3;
 
 /**
@@ -21,5 +22,20 @@ public record Partitioner(int partitions) {
   public int partitionOf(String key) {
     byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
     return MurmurHash3.hash32x86(utf8, 0, utf8.length, 0) & (partitions - 1);
+  }
+
+  /** One key per partition, indexed by partition: {@code prefix} followed by the first number that lands there. */
+  public List<String> keyPerPartition(String prefix) {
+    String[] keys = new String[partitions];
+    int found = 0;
+    for (int i = 0; found < partitions; i++) {
+      String key = prefix + i;
+      int partition = partitionOf(key);
+      if (keys[partition] == null) {
+        keys[partition] = key;
+        found++;
+      }
+    }
+    return List.of(keys);
   }
 }

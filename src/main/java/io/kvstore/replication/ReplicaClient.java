@@ -76,20 +76,22 @@ public final class ReplicaClient implements Replication {
   }
 
   @Override
-  public CompletionStage<Void> replicate(String key, Register register, Consistency consistency) {
+  public CompletionStage<Void> replicate(
+      String key, Register register, Consistency consistency, CompletionStage<Void> localSync) {
     List<String> replicas = topology.replicasOf(key);
-    int needed = required(consistency, replicas.size());
     if (replicas.isEmpty()) {
       return CompletableFuture.failedFuture(noRing());
     }
-    Tally tally = new Tally(needed, replicas.size());
-    CompletableFuture<Void> result = new CompletableFuture<>();
+    // This node counts once synced, and W - 1 others are needed besides: a write acknowledged
+    // without its owner's sync could vanish from the owner's state should its journal fail.
+    int othersNeeded = required(consistency, replicas.size()) - (replicas.contains(topology.selfId()) ? 1 : 0);
+    Tally tally = new Tally(othersNeeded, replicas.size() - (replicas.contains(topology.selfId()) ? 1 : 0));
+    CompletableFuture<Void> othersSynced = new CompletableFuture<>();
+    if (othersNeeded <= 0) {
+      othersSynced.complete(null);
+    }
     for (String replica : replicas) {
       if (replica.equals(topology.selfId())) {
-        // Synced with the journal event before this is called.
-        if (tally.succeed()) {
-          result.complete(null);
-        }
         continue;
       }
       outbox(replica)
@@ -98,17 +100,17 @@ public final class ReplicaClient implements Replication {
               (synced, failure) -> {
                 if (failure == null) {
                   if (tally.succeed()) {
-                    result.complete(null);
+                    othersSynced.complete(null);
                   }
                 } else {
                   hints.add(replica, key, register);
                   if (tally.fail()) {
-                    result.completeExceptionally(writeFailure(key, consistency, tally));
+                    othersSynced.completeExceptionally(writeFailure(key, consistency, tally));
                   }
                 }
               });
     }
-    return result;
+    return localSync.thenCompose(synced -> othersSynced);
   }
 
   private static UnavailableException noRing() {
@@ -119,7 +121,7 @@ public final class ReplicaClient implements Replication {
     return new UnavailableException(
         "replication_failed",
         consistency + " write of '" + key + "' was synced on " + tally.successes() + " of the " + tally.needed
-            + " replicas it needs within " + timeout.toMillis()
+            + " replicas it needs besides its owner within " + timeout.toMillis()
             + " ms. It may have been applied partially and may still become visible; read the key to find out.",
         true,
         null);

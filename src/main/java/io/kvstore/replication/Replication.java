@@ -15,11 +15,14 @@ public interface Replication {
   Optional<UnavailableException> refusal(String key, Consistency consistency);
 
   /**
-   * Sends a register that is already synced on this node to the key's other replicas; completes
-   * once as many replicas as {@code consistency} needs have synced it, or fails with an {@link
-   * UnavailableException} saying the write may have been applied partially.
+   * Sends a register to the key's other replicas while this node syncs it ({@code localSync});
+   * completes once this node and as many replicas in all as {@code consistency} needs have synced
+   * it, or fails with an {@link UnavailableException} saying the write may have been applied
+   * partially. This node must be among them (ONE means the owner), so an acknowledged write is
+   * always in the owner's journal.
    */
-  CompletionStage<Void> replicate(String key, Register register, Consistency consistency);
+  CompletionStage<Void> replicate(
+      String key, Register register, Consistency consistency, CompletionStage<Void> localSync);
 
   /**
    * The merge of what a read quorum of the key's replicas holds (null when none has it); fails

@@ -28,8 +28,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
@@ -96,8 +98,13 @@ class InJvmClusterTest {
         .join();
   }
 
-  /** Each node runs only shards of partitions it replicates (under the ring it has now). */
-  private static void assertEveryShardRunsOnAReplica(List<KvNode> cluster) {
+  /**
+   * Each node runs only shards of partitions it replicates (under the ring it has now).
+   *
+   * @return the partitions whose shards run somewhere
+   */
+  private static Set<Integer> assertEveryShardRunsOnAReplica(List<KvNode> cluster) {
+    Set<Integer> running = new HashSet<>();
     for (KvNode node : cluster) {
       TestProbe<ShardRegion.CurrentShardRegionState> probe = TestProbe.create(node.system());
       ClusterSharding.get(node.system()).shardState().tell(new GetShardRegionState(KeyEntity.TYPE_KEY, probe.ref()));
@@ -106,23 +113,14 @@ class InJvmClusterTest {
         assertTrue(
             node.topology().placement().replicas(partition).contains(node.settings().nodeId()),
             "partition " + partition + " runs on " + node.settings().nodeId());
+        running.add(partition);
       }
     }
+    return running;
   }
 
-  /** One key per partition, so that every shard gets allocated. */
   private static List<String> keyPerPartition() {
-    Partitioner partitioner = new Partitioner(PARTITIONS);
-    String[] keys = new String[PARTITIONS];
-    int found = 0;
-    for (int i = 0; found < PARTITIONS; i++) {
-      int p = partitioner.partitionOf("key-" + i);
-      if (keys[p] == null) {
-        keys[p] = "key-" + i;
-        found++;
-      }
-    }
-    return List.of(keys);
+    return new Partitioner(PARTITIONS).keyPerPartition("key-");
   }
 
   private static ReplicaStore replicaStoreOf(KvNode node) {
@@ -135,6 +133,13 @@ class InJvmClusterTest {
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void everyShardIsAllocatedOnAReplicaBeforeTheClusterReportsReadyWithoutAnyRequest() throws Exception {
+    List<KvNode> cluster = startCluster(3);
+
+    assertEquals(PARTITIONS, assertEveryShardRunsOnAReplica(cluster).size());
   }
 
   @Test

@@ -53,9 +53,10 @@ class KeyEntityTest {
     }
 
     @Override
-    public CompletionStage<Void> replicate(String key, Register register, Consistency consistency) {
+    public CompletionStage<Void> replicate(
+        String key, Register register, Consistency consistency, CompletionStage<Void> localSync) {
       replicated.add(register);
-      return CompletableFuture.completedFuture(null);
+      return localSync;
     }
 
     @Override
