@@ -5,6 +5,9 @@ import akka.actor.AddressFromURIString;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.cluster.Member;
+import akka.cluster.ddata.GSet;
+import akka.cluster.ddata.typed.javadsl.DistributedData;
+import akka.cluster.ddata.typed.javadsl.Replicator;
 import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Down;
@@ -15,6 +18,7 @@ import io.kvstore.api.InvalidRequestException;
 import akka.actor.typed.DispatcherSelector;
 import io.kvstore.replication.ReplicaEndpoint;
 import io.kvstore.replication.ReplicaStore;
+import io.kvstore.replication.RetiredNodes;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import io.kvstore.replication.Ring;
@@ -39,8 +43,17 @@ public final class ClusterAdmin {
   public record NodeStatus(
       String id, String address, String status, double load, int partitions, int primaries, ReplicaEndpoint.Stats stats) {}
 
-  /** @param totalKeys distinct keys, estimated from the replicas' counts divided by N */
-  public record Status(long ringVersion, int partitions, int replicationFactor, List<NodeStatus> nodes, long totalKeys) {}
+  /**
+   * @param totalKeys distinct keys, estimated from the replicas' counts divided by N
+   * @param retiredNodes node ids removed for good, sorted
+   */
+  public record Status(
+      long ringVersion,
+      int partitions,
+      int replicationFactor,
+      List<NodeStatus> nodes,
+      long totalKeys,
+      List<String> retiredNodes) {}
 
   public enum Action {
     LEAVE,
@@ -52,12 +65,15 @@ public final class ClusterAdmin {
   private final Topology topology;
   private final Duration timeout;
   private final ReplicaStore replicas;
+  private final RetiredNodes retired;
 
   /** This node's Merkle roots, one per partition it replicates, as of one ring version. */
   public record MerkleRoots(String nodeId, long ringVersion, SortedMap<Integer, Long> roots) {}
 
-  public ClusterAdmin(ActorSystem<?> system, Topology topology, ReplicaStore replicas, Duration timeout) {
+  public ClusterAdmin(
+      ActorSystem<?> system, Topology topology, ReplicaStore replicas, RetiredNodes retired, Duration timeout) {
     this.system = system;
+    this.retired = retired;
     this.replicas = replicas;
     this.cluster = Cluster.get(system);
     this.topology = topology;
@@ -108,7 +124,12 @@ public final class ClusterAdmin {
               List<NodeStatus> all = nodes.stream().map(CompletableFuture::join).toList();
               long keys = all.stream().filter(n -> n.stats() != null).mapToLong(n -> n.stats().keys()).sum();
               return new Status(
-                  ring.version(), ring.partitions(), ring.replicationFactor(), all, keys / Math.max(1, ring.replicasPerPartition()));
+                  ring.version(),
+                  ring.partitions(),
+                  ring.replicationFactor(),
+                  all,
+                  keys / Math.max(1, ring.replicasPerPartition()),
+                  retired.ids().stream().sorted().toList());
             });
   }
 
@@ -161,8 +182,9 @@ public final class ClusterAdmin {
   }
 
   /**
-   * Asks a member to leave gracefully (its shards and partitions move first), or marks it down
-   * when {@code force} is set or it is unreachable (it cannot leave by itself then).
+   * Removes a member for good: asks it to leave gracefully (its shards and partitions move first),
+   * or marks it down when {@code force} is set or it is unreachable (it cannot leave by itself
+   * then). Its node id is retired: pruned from version vectors and never again in the ring.
    *
    * @return empty when no member has that node id
    */
@@ -171,6 +193,7 @@ public final class ClusterAdmin {
       if (!RingKeeper.nodeIdOf(member).map(nodeId::equals).orElse(false) || member.status() == MemberStatus.removed()) {
         continue;
       }
+      retire(nodeId);
       if (force || cluster.state().getUnreachable().contains(member)) {
         cluster.manager().tell(new Down(member.address()));
         return Optional.of(Action.DOWN);
@@ -179,5 +202,18 @@ public final class ClusterAdmin {
       return Optional.of(Action.LEAVE);
     }
     return Optional.empty();
+  }
+
+  /** Written locally first; gossip carries it to every node, the ones that do not answer now included. */
+  private void retire(String nodeId) {
+    DistributedData.get(system)
+        .replicator()
+        .tell(
+            new Replicator.Update<>(
+                RingKeeper.RETIRED_KEY,
+                GSet.<String>create(),
+                new Replicator.WriteMajority(timeout),
+                system.ignoreRef(),
+                retired -> retired.add(nodeId)));
   }
 }

@@ -10,6 +10,8 @@ import akka.actor.typed.receptionist.Receptionist;
 import akka.cluster.ClusterEvent;
 import akka.cluster.Member;
 import akka.cluster.MemberStatus;
+import akka.cluster.ddata.GSet;
+import akka.cluster.ddata.GSetKey;
 import akka.cluster.ddata.Key;
 import akka.cluster.ddata.LWWRegister;
 import akka.cluster.ddata.LWWRegisterKey;
@@ -20,6 +22,7 @@ import akka.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Subscribe;
 import io.kvstore.replication.ReplicaEndpoint;
+import io.kvstore.replication.RetiredNodes;
 import io.kvstore.replication.Ring;
 import io.kvstore.replication.Topology;
 import java.time.Duration;
@@ -39,12 +42,18 @@ import java.util.TreeSet;
 public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
   public static final String ROLE_PREFIX = "kvstore-node:";
   private static final Key<LWWRegister<Ring>> RING_KEY = LWWRegisterKey.create("kvstore-ring");
+  /** Node ids removed for good by an operator (see {@link RetiredNodes}); written by {@link ClusterAdmin}. */
+  static final Key<GSet<String>> RETIRED_KEY = GSetKey.create("kvstore-retired-nodes");
 
   public sealed interface Command {}
 
   private record MembershipChanged(ClusterEvent.ClusterDomainEvent event) implements Command {}
 
-  private record RingReceived(Replicator.SubscribeResponse<LWWRegister<Ring>> response) implements Command {}
+  /**
+   * A change of the ring or of the retired ids. One message for both: Akka keeps one message
+   * adapter per response class, and both subscriptions answer with the same class.
+   */
+  private record DataChanged(Replicator.SubscribeResponse<?> response) implements Command {}
 
   private record EndpointsChanged(Receptionist.Listing listing) implements Command {}
 
@@ -54,11 +63,12 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
   private static final LWWRegister.Clock<Ring> VERSION_CLOCK = (currentTimestamp, ring) -> ring.version();
 
   public static Behavior<Command> create(
-      Topology topology, int replicationFactor, Duration publishTimeout, RingMemory memory) {
+      Topology topology, int replicationFactor, Duration publishTimeout, RingMemory memory, RetiredNodes retired) {
     return Behaviors.setup(
         context ->
             DistributedData.<Command, LWWRegister<Ring>>withReplicatorMessageAdapter(
-                replicator -> new RingKeeper(context, replicator, topology, replicationFactor, publishTimeout, memory)));
+                replicator ->
+                    new RingKeeper(context, replicator, topology, replicationFactor, publishTimeout, memory, retired)));
   }
 
   /** The node id a member carries as its role, if it is a kvstore node. */
@@ -82,6 +92,7 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
   private final RingMemory memory;
   private List<String> remembered;
   private boolean heldBack;
+  private final RetiredNodes retired;
 
   private RingKeeper(
       ActorContext<Command> context,
@@ -89,9 +100,11 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
       Topology topology,
       int replicationFactor,
       Duration publishTimeout,
-      RingMemory memory) {
+      RingMemory memory,
+      RetiredNodes retired) {
     super(context);
     this.memory = memory;
+    this.retired = retired;
     this.remembered = memory.load();
     this.cluster = Cluster.get(context.getSystem());
     this.replicator = replicator;
@@ -105,7 +118,10 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
             Subscribe.create(
                 context.messageAdapter(ClusterEvent.ClusterDomainEvent.class, MembershipChanged::new),
                 ClusterEvent.ClusterDomainEvent.class));
-    replicator.subscribe(RING_KEY, RingReceived::new);
+    replicator.subscribe(RING_KEY, DataChanged::new);
+    new ReplicatorMessageAdapter<Command, GSet<String>>(
+            context, DistributedData.get(context.getSystem()).replicator(), publishTimeout)
+        .subscribe(RETIRED_KEY, DataChanged::new);
     context
         .getSystem()
         .receptionist()
@@ -118,7 +134,7 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(MembershipChanged.class, changed -> onMembership())
-        .onMessage(RingReceived.class, this::onRingReceived)
+        .onMessage(DataChanged.class, this::onDataChanged)
         .onMessage(EndpointsChanged.class, this::onEndpoints)
         .onMessage(Published.class, this::onPublished)
         .build();
@@ -138,7 +154,7 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
       topology.setMember(member.address(), nodeId.get());
       topology.setReachable(nodeId.get(), !unreachable.contains(member));
       known.add(nodeId.get());
-      if (member.status().equals(MemberStatus.up())) {
+      if (member.status().equals(MemberStatus.up()) && !retired.contains(nodeId.get())) {
         ringMembers.add(nodeId.get());
       }
       if (member.status().equals(MemberStatus.up())
@@ -191,19 +207,40 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
     }
   }
 
-  private Behavior<Command> onRingReceived(RingReceived received) {
-    if (received.response() instanceof Replicator.Changed<LWWRegister<Ring>> changed) {
-      Ring ring = changed.get(RING_KEY).getValue();
-      if (topology.updateRing(ring)) {
-        getContext().getLog().info("ring v{}: {}", ring.version(), ring.nodes());
-        memory.remember(ring.nodes());
-        remembered = ring.nodes();
-      }
-      if (!ring.nodes().equals(upMembers)) {
-        publishIfLeader();
+  @SuppressWarnings("unchecked")
+  private Behavior<Command> onDataChanged(DataChanged received) {
+    if (received.response() instanceof Replicator.Changed<?> changed) {
+      if (changed.key().equals(RING_KEY)) {
+        onRing(((Replicator.Changed<LWWRegister<Ring>>) changed).get(RING_KEY).getValue());
+      } else if (changed.key().equals(RETIRED_KEY)) {
+        onRetired(((Replicator.Changed<GSet<String>>) changed).get(RETIRED_KEY).getElements());
       }
     }
     return this;
+  }
+
+  private void onRing(Ring ring) {
+    if (topology.updateRing(ring)) {
+      getContext().getLog().info("ring v{}: {}", ring.version(), ring.nodes());
+      memory.remember(ring.nodes());
+      remembered = ring.nodes();
+    }
+    if (!ring.nodes().equals(upMembers)) {
+      publishIfLeader();
+    }
+  }
+
+  private void onRetired(Set<String> ids) {
+    if (!ids.equals(retired.ids())) {
+      retired.update(ids);
+      getContext().getLog().info("retired node ids (pruned from version vectors, kept out of the ring): {}", ids);
+      if (ids.contains(topology.selfId())) {
+        getContext().getLog().error(
+            "this node's id {} was retired by an operator: it takes no part in the ring; start a replacement under a new id",
+            topology.selfId());
+      }
+      onMembership();
+    }
   }
 
   private Behavior<Command> onEndpoints(EndpointsChanged changed) {

@@ -6,8 +6,10 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
-import akka.cluster.sharding.ShardRegion;
-import akka.pattern.Patterns;
+import akka.cluster.sharding.typed.javadsl.ClusterSharding;
+import akka.pattern.StatusReply;
+import io.kvstore.api.Consistency;
+import io.kvstore.entity.KeyEntity;
 import io.kvstore.replication.Ring;
 import io.kvstore.replication.Topology;
 import java.time.Duration;
@@ -27,13 +29,14 @@ import java.util.function.Consumer;
  * <p>Akka's coordinator allocates shards one at a time, each after a majority write of its whole
  * state, so the 1024 shards of a fresh cluster took about 20 s to come up on first use; requests
  * meanwhile waited, and under load some timed out (503). Warming starts one placeholder entity per
- * partition (Akka's {@code StartEntity}, which journals nothing), and the node reports itself not
+ * partition (a read at ONE of a placeholder key, which journals nothing; a message rather than
+ * Akka's {@code StartEntity}, so that passivation tracks the entity), and the node reports itself not
  * ready until its partitions are done, so clients that wait for readiness never meet a cold shard.
  */
 public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
   /**
-   * Placeholder entity ids. A client may use such a key too: starting its entity changes nothing,
-   * and the key's data stays the client's.
+   * Placeholder entity ids. A client may use such a key too: reading it changes nothing, and the
+   * key's data stays the client's.
    */
   static final String KEY_PREFIX = "_kvstore_shard_warmup_";
 
@@ -53,17 +56,15 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
   public record Settings(int parallelism, Duration timeout, Duration retryInterval) {}
 
   /**
-   * @param region the classic shard region of key entities
    * @param unallocated set to the number of this node's partitions not warmed yet under the newest
    *     ring, as soon as the ring is installed (readiness reads it)
    */
-  public static Behavior<Command> create(
-      Topology topology, akka.actor.ActorRef region, Settings settings, AtomicInteger unallocated) {
-    return Behaviors.setup(context -> new ShardWarmer(context, topology, region, settings, unallocated));
+  public static Behavior<Command> create(Topology topology, Settings settings, AtomicInteger unallocated) {
+    return Behaviors.setup(context -> new ShardWarmer(context, topology, settings, unallocated));
   }
 
   private final Topology topology;
-  private final akka.actor.ActorRef region;
+  private final ClusterSharding sharding;
   private final Settings settings;
   private final AtomicInteger unallocated;
   private final List<String> keys;
@@ -78,12 +79,11 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
   private ShardWarmer(
       ActorContext<Command> context,
       Topology topology,
-      akka.actor.ActorRef region,
       Settings settings,
       AtomicInteger unallocated) {
     super(context);
     this.topology = topology;
-    this.region = region;
+    this.sharding = ClusterSharding.get(context.getSystem());
     this.settings = settings;
     this.unallocated = unallocated;
     this.keys = topology.partitioner().keyPerPartition(KEY_PREFIX);
@@ -174,8 +174,11 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
       inFlight++;
       getContext()
           .pipeToSelf(
-              Patterns.ask(region, new ShardRegion.StartEntity(keys.get(partition)), settings.timeout()),
-              (ack, failure) -> new Allocated(version, partition, failure));
+              sharding
+                  .entityRefFor(KeyEntity.TYPE_KEY, keys.get(partition))
+                  .<StatusReply<KeyEntity.Lookup>>ask(
+                      replyTo -> new KeyEntity.Get(Consistency.ONE, replyTo), settings.timeout()),
+              (answer, failure) -> new Allocated(version, partition, failure));
     }
     if (queued.isEmpty() && inFlight == 0 && !failed.isEmpty() && !retryScheduled) {
       retryScheduled = true;

@@ -44,6 +44,7 @@ final class ClusterJson {
         .put("partitions", status.partitions())
         .put("replication_factor", status.replicationFactor())
         .put("total_keys", status.totalKeys());
+    status.retiredNodes().forEach(body.putArray("retired_nodes")::add);
     return JsonResponses.json(StatusCodes.OK, body);
   }
 

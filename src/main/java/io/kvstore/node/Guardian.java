@@ -5,9 +5,7 @@ import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
-import akka.actor.typed.javadsl.Adapter;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.cluster.sharding.ClusterSharding;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Join;
 import akka.http.javadsl.Http;
@@ -34,6 +32,7 @@ import io.kvstore.replication.ReplicaClient;
 import io.kvstore.replication.ReplicaEndpoint;
 import io.kvstore.replication.ReplicaStore;
 import io.kvstore.replication.ReplicationSettings;
+import io.kvstore.replication.RetiredNodes;
 import io.kvstore.replication.Topology;
 import io.kvstore.storage.RocksDbStorage;
 import java.util.Optional;
@@ -52,6 +51,8 @@ final class Guardian {
   record Started(
       ShardedKvStore store,
       Topology topology,
+      ReplicaStore replicas,
+      ClusterAdmin admin,
       NodeHealth health,
       Optional<ServerBinding> http,
       Optional<Tcp.ServerBinding> resp) {}
@@ -82,7 +83,9 @@ final class Guardian {
           ReplicationSettings replication = settings.replication();
           Partitioner partitioner = new Partitioner(settings.partitions());
           Serialization serialization = SerializationExtension.get(system);
-          ReplicaStore replicas = new ReplicaStore(storage, serialization, partitioner, replication.tombstoneGrace());
+          RetiredNodes retired = new RetiredNodes();
+          ReplicaStore replicas =
+              new ReplicaStore(storage, serialization, partitioner, replication.tombstoneGrace(), retired);
           storage.addJournalIndexer(KeyEntity.replicaIndexer(replicas));
           HintStore hints = new HintStore(storage, serialization, replication.maxHintsPerNode());
           PartitionReadiness readiness = new PartitionReadiness(settings.partitions());
@@ -99,7 +102,8 @@ final class Guardian {
                       topology,
                       replication.factor(),
                       replication.requestTimeout(),
-                      new RingMemory(settings.storage().directory()))),
+                      new RingMemory(settings.storage().directory()),
+                      retired)),
               "ring");
           ReplicaClient replicaClient = new ReplicaClient(system, topology, replicas, readiness, hints, replication);
           KeyEntity.init(
@@ -122,15 +126,11 @@ final class Guardian {
           AtomicInteger unallocatedShards = new AtomicInteger();
           context.spawn(
               resuming(
-                  ShardWarmer.create(
-                      topology,
-                      ClusterSharding.get(Adapter.toClassic(system)).shardRegion(KeyEntity.TYPE_KEY.name()),
-                      settings.cluster().shardWarmup(),
-                      unallocatedShards)),
+                  ShardWarmer.create(topology, settings.cluster().shardWarmup(), unallocatedShards)),
               "shard-warmer");
           ShardedKvStore store = new ShardedKvStore(system, settings, replicaClient);
           NodeHealth health = new NodeHealth(cluster, storage, topology, readiness, unallocatedShards::get);
-          ClusterAdmin admin = new ClusterAdmin(system, topology, replicas, settings.requestTimeout());
+          ClusterAdmin admin = new ClusterAdmin(system, topology, replicas, retired, settings.requestTimeout());
           CompletableFuture<Optional<ServerBinding>> http =
               settings.http().enabled()
                   ? Stages.direct(
@@ -156,7 +156,7 @@ final class Guardian {
                             return Optional.of(binding);
                           })
                   : CompletableFuture.completedFuture(Optional.empty());
-          http.thenCombine(resp, (httpBinding, respBinding) -> new Started(store, topology, health, httpBinding, respBinding))
+          http.thenCombine(resp, (httpBinding, respBinding) -> new Started(store, topology, replicas, admin, health, httpBinding, respBinding))
               .whenComplete(
                   (running, failure) -> {
                     if (failure != null) {

@@ -102,6 +102,16 @@ public final class KvNode implements AutoCloseable {
     return started.topology();
   }
 
+  /** This node's replica store (diagnostics and tests read it directly). */
+  public io.kvstore.replication.ReplicaStore replicas() {
+    return started.replicas();
+  }
+
+  /** What the cluster endpoints of the HTTP API do, for embedding code. */
+  public io.kvstore.cluster.ClusterAdmin admin() {
+    return started.admin();
+  }
+
   /**
    * Why this node is not ready to serve yet (as {@code /health/ready} reports it): empty once it
    * is an Up member, in the ring, caught up on every partition it replicates, and writable.

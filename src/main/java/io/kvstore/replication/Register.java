@@ -3,6 +3,7 @@ package io.kvstore.replication;
 import io.kvstore.CborSerializable;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The replicated state of one key, a CRDT: a last-writer-wins register whose causality is tracked
@@ -79,6 +80,12 @@ public record Register(
     return joined.equals(winner.version)
         ? winner
         : new Register(winner.value, joined, winner.stamp, winner.tombstone, winner.expiresAtMillis);
+  }
+
+  /** This register with the version-vector entries of {@code nodes} pruned; itself when it has none. */
+  public Register without(Set<String> nodes) {
+    VersionVector pruned = version.without(nodes);
+    return pruned == version ? this : new Register(value, pruned, stamp, tombstone, expiresAtMillis);
   }
 
   /** Neither register has seen the other: merging them resolves a conflict last-writer-wins. */

@@ -48,11 +48,20 @@ public final class ReplicaStore {
   private final ColumnFamilyHandle expiry;
   private final AtomicLong conflictsResolved = new AtomicLong();
   private final long tombstoneGraceMillis;
+  private final RetiredNodes retired;
 
-  /** @param tombstoneGrace how long a tombstone is kept before {@link #collectTombstone} may drop it */
+  /**
+   * @param tombstoneGrace how long a tombstone is kept before {@link #collectTombstone} may drop it
+   * @param retired nodes whose version-vector entries are pruned from every register stored
+   */
   public ReplicaStore(
-      RocksDbStorage storage, Serialization serialization, Partitioner partitioner, java.time.Duration tombstoneGrace) {
+      RocksDbStorage storage,
+      Serialization serialization,
+      Partitioner partitioner,
+      java.time.Duration tombstoneGrace,
+      RetiredNodes retired) {
     this.storage = storage;
+    this.retired = retired;
     this.tombstoneGraceMillis = tombstoneGrace.toMillis();
     this.serialization = serialization;
     this.partitioner = partitioner;
@@ -69,17 +78,18 @@ public final class ReplicaStore {
    * journal's, see KeyEntity.replicaIndexer). Encoding happens now, on the caller's thread; the
    * commit thread only re-merges when something else changed the key in between.
    */
-  public BatchOps mergeOps(String key, Register register) {
+  public BatchOps mergeOps(String key, Register received) {
+    Register register = retired.prune(received);
     byte[] storeKey = storeKey(key);
     byte[] stored = storage.get(ColumnFamily.REGISTERS, storeKey);
-    Register merged = register.merge(decode(stored));
+    Register merged = register.merge(retired.prune(decode(stored)));
     byte[] encoded = encode(merged);
     return batch -> {
       byte[] now = batch.get(registers, storeKey);
       if (Arrays.equals(now, stored)) {
         writeMerged(batch, key, storeKey, now, merged, encoded, register);
       } else {
-        Register remerged = register.merge(decode(now));
+        Register remerged = register.merge(retired.prune(decode(now)));
         writeMerged(batch, key, storeKey, now, remerged, encode(remerged), register);
       }
     };

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import io.kvstore.CborSerializable;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Per-node write counters of one key; the partial order that tells stale from concurrent. */
@@ -44,6 +45,19 @@ public record VersionVector(Map<String, Long> entries) implements CborSerializab
     Map<String, Long> merged = new TreeMap<>(entries);
     other.entries.forEach((node, counter) -> merged.merge(node, counter, Math::max));
     return new VersionVector(merged);
+  }
+
+  /**
+   * This vector without the entries of {@code nodes}. Removing a fixed set commutes with {@link
+   * #merge}, so replicas that prune the same set still converge.
+   */
+  public VersionVector without(Set<String> nodes) {
+    if (nodes.isEmpty() || nodes.stream().noneMatch(entries::containsKey)) {
+      return this;
+    }
+    Map<String, Long> kept = new TreeMap<>(entries);
+    kept.keySet().removeAll(nodes);
+    return new VersionVector(kept);
   }
 
   /** How this vector relates to {@code other}: BEFORE means {@code other} has seen all of this. */

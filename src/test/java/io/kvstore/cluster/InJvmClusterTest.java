@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
@@ -123,13 +124,6 @@ class InJvmClusterTest {
     return new Partitioner(PARTITIONS).keyPerPartition("key-");
   }
 
-  private static ReplicaStore replicaStoreOf(KvNode node) {
-    return new ReplicaStore(
-        RocksDbStorage.get(node.system()),
-        SerializationExtension.get(node.system()),
-        new Partitioner(PARTITIONS),
-        Duration.ofDays(1));
-  }
 
   private static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
@@ -154,7 +148,7 @@ class InJvmClusterTest {
         Duration.ofSeconds(10),
         () -> {
           for (KvNode node : cluster) {
-            ReplicaStore store = replicaStoreOf(node);
+            ReplicaStore store = node.replicas();
             for (String key : keys) {
               assertArrayEquals(bytes("v-" + key), store.get(key).orElseThrow().value(), key + " on " + node.settings().nodeId());
             }
@@ -193,6 +187,42 @@ class InJvmClusterTest {
   }
 
   @Test
+  void aRemovedNodesIdIsRetiredAndPrunedFromTheVersionVectorsOfKeysWrittenSince() throws Exception {
+    List<KvNode> cluster = startCluster(3);
+    KvNode first = cluster.get(0);
+    // Once node3 runs its share of the shards (rebalancing may still be moving them), keys it
+    // owns carry its writes in their vectors.
+    Eventually.within(
+        Duration.ofSeconds(30),
+        () -> {
+          writeOneKeyPerPartition(cluster);
+          assertTrue(keysWhoseVectorsName(first, "node3") > 0, "node3 wrote no key");
+        });
+
+    assertEquals(Optional.of(ClusterAdmin.Action.LEAVE), first.admin().remove("node3", false));
+
+    List<KvNode> remaining = List.of(first, cluster.get(1));
+    Eventually.within(
+        Duration.ofSeconds(40),
+        () -> remaining.forEach(n -> assertEquals(List.of("node1", "node2"), n.topology().placement().ring().nodes())));
+    Eventually.within(
+        Duration.ofSeconds(10),
+        () -> assertEquals(List.of("node3"), first.admin().status().toCompletableFuture().join().retiredNodes()));
+    Eventually.within(Duration.ofSeconds(30), () -> remaining.forEach(n -> assertEquals(List.of(), n.notReadyReasons())));
+    writeOneKeyPerPartition(remaining);
+    Eventually.within(
+        Duration.ofSeconds(10),
+        () -> remaining.forEach(n -> assertEquals(0, keysWhoseVectorsName(n, "node3"), n.settings().nodeId())));
+  }
+
+  private static long keysWhoseVectorsName(KvNode node, String nodeId) {
+    return keyPerPartition().stream()
+        .map(key -> node.replicas().get(key).orElseThrow().version().entries())
+        .filter(entries -> entries.containsKey(nodeId))
+        .count();
+  }
+
+  @Test
   void theLargestAllowedValueReachesEveryReplicaAndReadsBackAtEveryLevel() throws Exception {
     List<KvNode> cluster = startCluster(3);
     byte[] largest = new byte[cluster.get(0).settings().limits().maxValueBytes()];
@@ -221,7 +251,7 @@ class InJvmClusterTest {
         () -> {
           for (KvNode node : cluster) {
             assertTrue(
-                replicaStoreOf(node).get("ephemeral").orElseThrow().tombstone(),
+                node.replicas().get("ephemeral").orElseThrow().tombstone(),
                 "expired into a tombstone on " + node.settings().nodeId());
           }
         });

@@ -38,19 +38,11 @@ class ReplicaIndexingTest {
                         "akka.remote.artery.canonical.port", 0))));
   }
 
-  /** The node's own replica store, read directly. */
-  private static ReplicaStore replicaStoreOf(KvNode node) {
-    return new ReplicaStore(
-        RocksDbStorage.get(node.system()),
-        SerializationExtension.get(node.system()),
-        new Partitioner(node.settings().partitions()),
-        node.settings().replication().tombstoneGrace());
-  }
 
   @Test
   void writesDeletesAndTtlsReachTheReplicaStoreWithTheJournal() {
     try (KvNode node = startNode(Map.of("kvstore.ttl.sweep-interval", "1h"))) {
-      ReplicaStore replicas = replicaStoreOf(node);
+      ReplicaStore replicas = node.replicas();
       byte[] value = "v".getBytes(StandardCharsets.UTF_8);
 
       WriteResult written = node.store().put("a/key", value).toCompletableFuture().join();
@@ -73,7 +65,7 @@ class ReplicaIndexingTest {
   void aTombstoneIsCollectedFromTheReplicaStoreOnceItsGracePeriodIsOver() {
     try (KvNode node =
         startNode(Map.of("kvstore.ttl.sweep-interval", "100ms", "kvstore.replication.tombstone-grace", "1s"))) {
-      ReplicaStore replicas = replicaStoreOf(node);
+      ReplicaStore replicas = node.replicas();
       node.store().put("gone", "v".getBytes(StandardCharsets.UTF_8)).toCompletableFuture().join();
       node.store().delete("gone").toCompletableFuture().join();
       assertTrue(replicas.get("gone").orElseThrow().tombstone());

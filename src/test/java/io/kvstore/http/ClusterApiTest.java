@@ -59,6 +59,7 @@ class ClusterApiTest {
     assertEquals(64, self.get("partitions_ready").asInt());
     assertEquals(1.0, self.get("load").asDouble());
     assertTrue(status.get("total_keys").asLong() >= 1);
+    assertEquals(0, status.get("retired_nodes").size());
   }
 
   @Test
@@ -79,6 +80,8 @@ class ClusterApiTest {
   void removingAnUnknownNodeIsNotFoundAndOtherMethodsAreRefused() {
     JsonNode body = assertError(http.delete("/api/v1/cluster/nodes/nobody"), 404, "unknown_node");
     assertEquals("nobody", body.get("node_id").asText());
+    // Not a member, so not retired either.
+    assertEquals(0, json(http.get("/api/v1/cluster/status")).get("retired_nodes").size());
     assertError(http.put("/api/v1/cluster/status", new byte[0]), 405, "method_not_allowed");
   }
 }

@@ -310,6 +310,8 @@ class HttpApiTest {
   @Test
   void healthEndpointsReportAliveAndReady() {
     assertEquals("alive", json(http.get("/health/alive")).get("status").asText());
-    assertEquals("ready", json(http.get("/health/ready")).get("status").asText());
+    // A node serves before it is ready: readiness also waits for its shards to be allocated.
+    Eventually.within(
+        Duration.ofSeconds(20), () -> assertEquals("ready", json(http.get("/health/ready")).path("status").asText()));
   }
 }

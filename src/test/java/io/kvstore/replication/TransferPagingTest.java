@@ -45,7 +45,7 @@ class TransferPagingTest {
                 .withFallback(ConfigFactory.load()));
     storage = RocksDbStorage.get(testKit.system());
     serialization = SerializationExtension.get(testKit.system());
-    store = new ReplicaStore(storage, serialization, new Partitioner(4), Duration.ofDays(1));
+    store = new ReplicaStore(storage, serialization, new Partitioner(4), Duration.ofDays(1), new RetiredNodes());
   }
 
   @AfterEach

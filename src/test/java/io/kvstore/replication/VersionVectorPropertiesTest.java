@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -43,6 +44,20 @@ class VersionVectorPropertiesTest {
     for (Map.Entry<String, Long> entry : merged.entries().entrySet()) {
       assertEquals(Math.max(a.counter(entry.getKey()), b.counter(entry.getKey())), entry.getValue());
     }
+  }
+
+  /** Replicas prune retired nodes at different times; pruning before or after a merge must agree. */
+  @Property(seed = "20261123")
+  void pruningRetiredNodesCommutesWithMerge(
+      @ForAll("vectors") VersionVector a, @ForAll("vectors") VersionVector b, @ForAll("retired") Set<String> retired) {
+    assertEquals(a.merge(b).without(retired), a.without(retired).merge(b.without(retired)));
+    assertEquals(a.merge(b).without(retired), a.without(retired).merge(b).without(retired));
+    assertTrue(a.without(retired).entries().keySet().stream().noneMatch(retired::contains));
+  }
+
+  @Provide
+  Arbitrary<Set<String>> retired() {
+    return Arbitraries.of("n1", "n2", "n3", "n4").set().ofMaxSize(2);
   }
 
   @Property(seed = "20261123")
