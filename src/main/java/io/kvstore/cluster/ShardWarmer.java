@@ -49,11 +49,12 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
   private record RetryFailed(long ringVersion) implements Command {}
 
   /**
+   * @param enabled off: shards are allocated on first use, as Akka does by itself
    * @param parallelism allocations requested at once (the coordinator serves them one by one)
    * @param timeout wait for one allocation before it is retried
    * @param retryInterval pause before retrying the allocations that failed
    */
-  public record Settings(int parallelism, Duration timeout, Duration retryInterval) {}
+  public record Settings(boolean enabled, int parallelism, Duration timeout, Duration retryInterval) {}
 
   /**
    * @param unallocated set to the number of this node's partitions not warmed yet under the newest

@@ -124,10 +124,11 @@ final class Guardian {
                       settings.ttl().takeoverAfter())),
               "ttl-sweeper");
           AtomicInteger unallocatedShards = new AtomicInteger();
-          context.spawn(
-              resuming(
-                  ShardWarmer.create(topology, settings.cluster().shardWarmup(), unallocatedShards)),
-              "shard-warmer");
+          if (settings.cluster().shardWarmup().enabled()) {
+            context.spawn(
+                resuming(ShardWarmer.create(topology, settings.cluster().shardWarmup(), unallocatedShards)),
+                "shard-warmer");
+          }
           ShardedKvStore store = new ShardedKvStore(system, settings, replicaClient);
           NodeHealth health = new NodeHealth(cluster, storage, topology, readiness, unallocatedShards::get);
           ClusterAdmin admin = new ClusterAdmin(system, topology, replicas, retired, settings.requestTimeout());

@@ -65,6 +65,7 @@ public record KvStoreSettings(
             kv.getBoolean("cluster.await-join"),
             kv.getInt("cluster.max-simultaneous-rebalance"),
             new ShardWarmer.Settings(
+                kv.getBoolean("cluster.shard-warmup.enabled"),
                 kv.getInt("cluster.shard-warmup.parallelism"),
                 kv.getDuration("cluster.shard-warmup.timeout"),
                 kv.getDuration("cluster.shard-warmup.retry-interval"))));

@@ -120,7 +120,8 @@ public final class ReplicaStore {
     if (Arrays.equals(before, encoded)) {
       return;
     }
-    Register previous = decode(before);
+    // Pruned like the incoming register, or a retired node's entry alone would look concurrent.
+    Register previous = retired.prune(decode(before));
     if (incoming.isConcurrentWith(previous)) {
       conflictsResolved.incrementAndGet();
       log.info(
