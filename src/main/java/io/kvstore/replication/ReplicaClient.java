@@ -84,8 +84,9 @@ public final class ReplicaClient implements Replication {
     }
     // This node counts once synced, and W - 1 others are needed besides: a write acknowledged
     // without its owner's sync could vanish from the owner's state should its journal fail.
-    int othersNeeded = required(consistency, replicas.size()) - (replicas.contains(topology.selfId()) ? 1 : 0);
-    Tally tally = new Tally(othersNeeded, replicas.size() - (replicas.contains(topology.selfId()) ? 1 : 0));
+    int self = replicas.contains(topology.selfId()) ? 1 : 0;
+    int othersNeeded = required(consistency, replicas.size()) - self;
+    Tally tally = new Tally(othersNeeded, replicas.size() - self);
     CompletableFuture<Void> othersSynced = new CompletableFuture<>();
     if (othersNeeded <= 0) {
       othersSynced.complete(null);
