@@ -23,6 +23,7 @@ import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Env;
 import org.rocksdb.SstFileManager;
+import org.rocksdb.IndexType;
 import org.rocksdb.LRUCache;
 import org.rocksdb.WriteBufferManager;
 import org.rocksdb.RocksDB;
@@ -122,7 +123,9 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
       throw new StorageUnavailableException("cannot create " + settings.directory(), e);
     }
     LongSupplier usableSpace = usableSpace(settings.directory());
-    LRUCache blockCache = new LRUCache(settings.blockCacheBytes());
+    // Half the cache is reserved for index and filter blocks (high priority), so a stream of data
+    // blocks cannot push them out.
+    LRUCache blockCache = new LRUCache(settings.blockCacheBytes(), -1, false, 0.5);
     SstFileManager sstFileManager;
     try {
       sstFileManager = new SstFileManager(Env.getDefault());
@@ -135,9 +138,18 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
                 new BlockBasedTableConfig()
                     .setBlockCache(blockCache)
                     // Index and filter blocks grow with the data: in the cache they are bounded by
-                    // it (level 0's stay pinned, being read on every lookup).
+                    // it. Partitioned into metadata-block-size pieces, because a whole-file index
+                    // or filter outgrows a shard of the cache: at ~2.2 M keys a node's register file
+                    // had a 2.8 MB filter and a 2.5 MB index, larger than the 3 MiB shard, so every
+                    // lookup read both again, and the load rate fell from ~3,000 to ~300 keys/s.
+                    // The small top-level index of each file and level 0's blocks stay pinned.
                     .setCacheIndexAndFilterBlocks(true)
+                    .setCacheIndexAndFilterBlocksWithHighPriority(true)
                     .setPinL0FilterAndIndexBlocksInCache(true)
+                    .setIndexType(IndexType.kTwoLevelIndexSearch)
+                    .setPartitionFilters(true)
+                    .setMetadataBlockSize(4096)
+                    .setPinTopLevelIndexAndFilter(true)
                     .setFilterPolicy(new BloomFilter(10, false)));
     // Caps the memtables of all column families together, charged to the same cache (without it
     // each family may hold two 64 MiB memtables).
