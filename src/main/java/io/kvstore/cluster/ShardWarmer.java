@@ -6,6 +6,8 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
+import akka.cluster.sharding.ShardRegion;
+import akka.cluster.sharding.typed.GetShardRegionState;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.pattern.StatusReply;
 import io.kvstore.api.Consistency;
@@ -21,17 +23,27 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
- * Has the shard of every partition this node is primary for allocated as soon as a ring is
- * installed, instead of on the first request for one of its keys.
+ * Brings the shard of every partition this node is primary for onto this node while the node
+ * starts, instead of on the first request for one of its keys, and holds readiness until they are
+ * all here.
  *
  * <p>Akka's coordinator allocates shards one at a time, each after a majority write of its whole
  * state, so the 1024 shards of a fresh cluster took about 20 s to come up on first use; requests
  * meanwhile waited, and under load some timed out (503). Warming starts one placeholder entity per
  * partition (a read at ONE of a placeholder key, which journals nothing; a message rather than
- * Akka's {@code StartEntity}, so that passivation tracks the entity), and the node reports itself not
- * ready until its partitions are done, so clients that wait for readiness never meet a cold shard.
+ * Akka's {@code StartEntity}, so that passivation tracks the entity). A shard counts as warm only once
+ * this node's own region hosts it: one allocated elsewhere (the coordinator's ring lagged behind,
+ * or this node's region was not registered yet) is moved here by {@link RingAllocationStrategy}'s
+ * rebalance, and until then readiness would promise what a rebalance right after is about to take
+ * away. So once every node reports ready, every shard sits on its primary and stays there.
+ *
+ * <p>Only start-up is gated: after this node has once had all its shards, later rings (a node
+ * joining, leaving or failing) leave allocation to Akka's on-demand path, so a membership change
+ * never takes every node out of service at once, and the coordinator's queue stays free for the
+ * shards clients are actually waiting for.
  */
 public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
   /**
@@ -42,39 +54,42 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
 
   public sealed interface Command {}
 
-  private record RingInstalled(long version, List<Integer> partitions) implements Command {}
+  private sealed interface Internal extends Command {}
 
-  private record Allocated(long ringVersion, int partition, Throwable failure) implements Command {}
+  private record RingInstalled(long version, List<Integer> partitions) implements Internal {}
 
-  private record RetryFailed(long ringVersion) implements Command {}
+  private record Warmed() implements Internal {}
+
+  private record LocalShards(long ringVersion, Set<String> hosted) implements Internal {}
+
+  private record Retry(long ringVersion) implements Internal {}
 
   /**
    * @param enabled off: shards are allocated on first use, as Akka does by itself
    * @param parallelism allocations requested at once (the coordinator serves them one by one)
-   * @param timeout wait for one allocation before it is retried
-   * @param retryInterval pause before retrying the allocations that failed
+   * @param timeout wait for one allocation, or for the local region's state
+   * @param retryInterval pause before another round for the shards not on this node yet
    */
   public record Settings(boolean enabled, int parallelism, Duration timeout, Duration retryInterval) {}
 
   /**
-   * @param unallocated set to the number of this node's partitions not warmed yet under the newest
-   *     ring, as soon as the ring is installed (readiness reads it)
+   * @param unallocated set to the number of this node's partitions whose shards are not on this
+   *     node yet, as soon as a ring is installed during start-up (readiness reads it)
    */
   public static Behavior<Command> create(Topology topology, Settings settings, AtomicInteger unallocated) {
     return Behaviors.setup(context -> new ShardWarmer(context, topology, settings, unallocated));
   }
 
-  private final Topology topology;
   private final ClusterSharding sharding;
   private final Settings settings;
   private final AtomicInteger unallocated;
   private final List<String> keys;
+  /** Read on the ring keeper's thread: once set, rings no longer touch readiness. */
+  private volatile boolean startupDone;
   private long ringVersion;
   private final Set<Integer> pending = new HashSet<>();
   private final Deque<Integer> queued = new ArrayDeque<>();
-  private final List<Integer> failed = new ArrayList<>();
   private int inFlight;
-  private boolean retryScheduled;
   private long startedNanos;
 
   private ShardWarmer(
@@ -83,7 +98,6 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
       Settings settings,
       AtomicInteger unallocated) {
     super(context);
-    this.topology = topology;
     this.sharding = ClusterSharding.get(context.getSystem());
     this.settings = settings;
     this.unallocated = unallocated;
@@ -93,9 +107,11 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
     // sees a new ring without its pending partitions.
     Consumer<Ring.Placement> onRing =
         placement -> {
-          List<Integer> mine = primaryPartitions(placement, topology.selfId());
-          unallocated.set(mine.size());
-          self.tell(new RingInstalled(placement.ring().version(), mine));
+          if (!startupDone) {
+            List<Integer> mine = primaryPartitions(placement, topology.selfId());
+            unallocated.set(mine.size());
+            self.tell(new RingInstalled(placement.ring().version(), mine));
+          }
         };
     topology.onRingChange(onRing);
     onRing.accept(topology.placement()); // a ring installed before this actor started
@@ -116,62 +132,76 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(RingInstalled.class, this::onRingInstalled)
-        .onMessage(Allocated.class, this::onAllocated)
-        .onMessage(RetryFailed.class, this::onRetryFailed)
+        .onMessage(Warmed.class, this::onWarmed)
+        .onMessage(LocalShards.class, this::onLocalShards)
+        .onMessage(Retry.class, this::onRetry)
         .build();
   }
 
   private Behavior<Command> onRingInstalled(RingInstalled installed) {
+    if (startupDone) {
+      return this;
+    }
     ringVersion = installed.version();
+    if (installed.partitions().isEmpty()) { // not in the ring yet: nothing to wait for
+      return this;
+    }
     pending.clear();
     pending.addAll(installed.partitions());
-    unallocated.set(pending.size());
     queued.clear();
-    failed.clear();
     queued.addAll(installed.partitions());
     startedNanos = System.nanoTime();
     requestMore();
     return this;
   }
 
-  private Behavior<Command> onAllocated(Allocated allocated) {
+  /** One placeholder read answered or failed: either way the local region's state decides. */
+  private Behavior<Command> onWarmed(Warmed warmed) {
     inFlight--;
-    if (allocated.ringVersion() == ringVersion) {
-      if (allocated.failure() == null) {
-        boolean wasPending = pending.remove(allocated.partition());
-        if (topology.placement().ring().version() == ringVersion) { // else a newer ring's count stands
-          unallocated.set(pending.size());
-        }
-        if (wasPending && pending.isEmpty()) {
-          getContext()
-              .getLog()
-              .info(
-                  "shards of this node's partitions allocated under ring v{} in {} ms",
-                  ringVersion,
-                  Duration.ofNanos(System.nanoTime() - startedNanos).toMillis());
-        }
-      } else {
-        failed.add(allocated.partition());
-      }
-    }
     requestMore();
     return this;
   }
 
-  private Behavior<Command> onRetryFailed(RetryFailed retry) {
-    retryScheduled = false;
-    if (retry.ringVersion() == ringVersion) {
-      queued.addAll(failed);
-      failed.clear();
+  private Behavior<Command> onLocalShards(LocalShards local) {
+    if (local.ringVersion() != ringVersion || startupDone) {
+      return this;
+    }
+    pending.removeIf(partition -> local.hosted().contains(Integer.toString(partition)));
+    unallocated.set(pending.size());
+    if (pending.isEmpty()) {
+      startupDone = true;
+      getContext()
+          .getLog()
+          .info(
+              "shards of this node's partitions on this node under ring v{} after {} ms",
+              ringVersion,
+              Duration.ofNanos(System.nanoTime() - startedNanos).toMillis());
+    } else {
+      getContext()
+          .getLog()
+          .info(
+              "{} shards of this node's partitions not on this node yet (allocation timed out, or a rebalance is to move them here); again in {}",
+              pending.size(),
+              settings.retryInterval());
+      getContext().scheduleOnce(settings.retryInterval(), getContext().getSelf(), new Retry(ringVersion));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onRetry(Retry retry) {
+    if (retry.ringVersion() == ringVersion && !startupDone) {
+      queued.addAll(pending);
       requestMore();
     }
     return this;
   }
 
   private void requestMore() {
+    if (startupDone) {
+      return;
+    }
     while (inFlight < settings.parallelism() && !queued.isEmpty()) {
       int partition = queued.poll();
-      long version = ringVersion;
       inFlight++;
       getContext()
           .pipeToSelf(
@@ -179,14 +209,22 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
                   .entityRefFor(KeyEntity.TYPE_KEY, keys.get(partition))
                   .<StatusReply<KeyEntity.Lookup>>ask(
                       replyTo -> new KeyEntity.Get(Consistency.ONE, replyTo), settings.timeout()),
-              (answer, failure) -> new Allocated(version, partition, failure));
+              (answer, failure) -> new Warmed());
     }
-    if (queued.isEmpty() && inFlight == 0 && !failed.isEmpty() && !retryScheduled) {
-      retryScheduled = true;
+    if (queued.isEmpty() && inFlight == 0) {
+      long version = ringVersion;
       getContext()
-          .getLog()
-          .info("{} shard allocations timed out; retrying in {}", failed.size(), settings.retryInterval());
-      getContext().scheduleOnce(settings.retryInterval(), getContext().getSelf(), new RetryFailed(ringVersion));
+          .ask(
+              ShardRegion.CurrentShardRegionState.class,
+              sharding.shardState(),
+              settings.timeout(),
+              replyTo -> new GetShardRegionState(KeyEntity.TYPE_KEY, replyTo),
+              (state, failure) ->
+                  new LocalShards(
+                      version,
+                      state == null
+                          ? Set.of()
+                          : state.getShards().stream().map(ShardRegion.ShardState::shardId).collect(Collectors.toSet())));
     }
   }
 }

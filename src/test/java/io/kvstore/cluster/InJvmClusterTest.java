@@ -107,10 +107,7 @@ class InJvmClusterTest {
   private static Set<Integer> assertEveryShardRunsOnAReplica(List<KvNode> cluster) {
     Set<Integer> running = new HashSet<>();
     for (KvNode node : cluster) {
-      TestProbe<ShardRegion.CurrentShardRegionState> probe = TestProbe.create(node.system());
-      ClusterSharding.get(node.system()).shardState().tell(new GetShardRegionState(KeyEntity.TYPE_KEY, probe.ref()));
-      for (ShardRegion.ShardState shard : probe.receiveMessage().getShards()) {
-        int partition = Integer.parseInt(shard.shardId());
+      for (int partition : hostedShards(node)) {
         assertTrue(
             node.topology().placement().replicas(partition).contains(node.settings().nodeId()),
             "partition " + partition + " runs on " + node.settings().nodeId());
@@ -118,6 +115,15 @@ class InJvmClusterTest {
       }
     }
     return running;
+  }
+
+  /** The partitions whose shards the node's own region runs. */
+  private static Set<Integer> hostedShards(KvNode node) {
+    TestProbe<ShardRegion.CurrentShardRegionState> probe = TestProbe.create(node.system());
+    ClusterSharding.get(node.system()).shardState().tell(new GetShardRegionState(KeyEntity.TYPE_KEY, probe.ref()));
+    Set<Integer> hosted = new HashSet<>();
+    probe.receiveMessage().getShards().forEach(shard -> hosted.add(Integer.parseInt(shard.shardId())));
+    return hosted;
   }
 
   private static List<String> keyPerPartition() {
@@ -130,9 +136,16 @@ class InJvmClusterTest {
   }
 
   @Test
-  void everyShardIsAllocatedOnAReplicaBeforeTheClusterReportsReadyWithoutAnyRequest() throws Exception {
+  void everyShardRunsOnItsPrimaryBeforeTheClusterReportsReadyWithoutAnyRequest() throws Exception {
     List<KvNode> cluster = startCluster(3, Map.of("kvstore.cluster.shard-warmup.enabled", true));
 
+    // On the primary, not just on some replica: a shard elsewhere would be rebalanced right after
+    // readiness, and requests to it would wait for the hand-off.
+    for (KvNode node : cluster) {
+      Set<Integer> primaries =
+          new HashSet<>(ShardWarmer.primaryPartitions(node.topology().placement(), node.settings().nodeId()));
+      assertEquals(primaries, hostedShards(node), node.settings().nodeId());
+    }
     assertEquals(PARTITIONS, assertEveryShardRunsOnAReplica(cluster).size());
   }
 
