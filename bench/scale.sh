@@ -24,8 +24,7 @@ trap cleanup EXIT
 out="$root/bench/results/scale-$(date -u +%Y%m%dT%H%M%SZ).txt"
 mkdir -p "$root/bench/results"
 
-# Shards allocated before the nodes report ready, so the first seconds of load do not time out.
-KVSTORE_JAVA_OPTS="-Xmx1g -Dkvstore.cluster.shard-warmup.enabled=on" "$root/bin/kvstore-cluster" start --dir "$work/kvstore" >/dev/null
+KVSTORE_JAVA_OPTS="-Xmx1g" "$root/bin/kvstore-cluster" start --dir "$work/kvstore" >/dev/null
 pids=($(cat "$work/kvstore"/node*.pid))
 
 sample() {

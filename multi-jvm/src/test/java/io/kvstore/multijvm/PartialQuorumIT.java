@@ -39,7 +39,7 @@ class PartialQuorumIT {
             // Warmed up front, a third of them would sit on the killed nodes, unreachable and (with
             // the resolver held off) never downed: their writes time out, whatever the replica
             // count, which is the failover tests' subject, not this one's.
-            "-Dkvstore.cluster.shard-warmup.enabled=off"); // the default, stated: the test relies on it
+            "-Dkvstore.cluster.shard-warmup.enabled=off");
     try (LocalCluster cluster = LocalCluster.start(root, 5, 5, options)) {
       cluster.awaitReady(List.of(0, 1, 2, 3, 4), Duration.ofSeconds(90));
       // The placement every node computes for these five members.
