@@ -74,6 +74,6 @@ sample() {
   # Cold keys: the first ones each node loaded, long passivated and out of every cache.
   for i in 1 2 3; do
     env WRK_THREADS=1 KEYSPACE=$(( per < 3000 ? per : 3000 )) SEQUENTIAL=1 ONCE=1 PREFIX="s$i-" CONSISTENCY=LINEARIZABLE \
-      wrk -t1 -c8 -d60s --timeout 10s -s "$root/bench/wrk/get.lua" "http://127.0.0.1:808$i" | grep '^RESULT' | sed 's/^/cold-read /'
+      wrk -t1 -c8 -d30s --timeout 10s -s "$root/bench/wrk/get.lua" "http://127.0.0.1:808$i" | grep '^RESULT' | sed 's/^/cold-read /'
   done
 } | tee "$out"
