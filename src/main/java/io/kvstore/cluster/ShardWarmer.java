@@ -84,7 +84,7 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
   private final Settings settings;
   private final AtomicInteger unallocated;
   private final List<String> keys;
-  /** Read on the ring keeper's thread: once set, rings no longer touch readiness. */
+  /** Read on the ring keeper's thread: once set, rings no longer touch readiness (and this actor has stopped). */
   private volatile boolean startupDone;
   private long ringVersion;
   private final Set<Integer> pending = new HashSet<>();
@@ -139,9 +139,6 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
   }
 
   private Behavior<Command> onRingInstalled(RingInstalled installed) {
-    if (startupDone) {
-      return this;
-    }
     ringVersion = installed.version();
     if (installed.partitions().isEmpty()) { // not in the ring yet: nothing to wait for
       return this;
@@ -163,7 +160,7 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
   }
 
   private Behavior<Command> onLocalShards(LocalShards local) {
-    if (local.ringVersion() != ringVersion || startupDone) {
+    if (local.ringVersion() != ringVersion) {
       return this;
     }
     pending.removeIf(partition -> local.hosted().contains(Integer.toString(partition)));
@@ -176,20 +173,20 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
               "shards of this node's partitions on this node under ring v{} after {} ms",
               ringVersion,
               Duration.ofNanos(System.nanoTime() - startedNanos).toMillis());
-    } else {
-      getContext()
-          .getLog()
-          .info(
-              "{} shards of this node's partitions not on this node yet (allocation timed out, or a rebalance is to move them here); again in {}",
-              pending.size(),
-              settings.retryInterval());
-      getContext().scheduleOnce(settings.retryInterval(), getContext().getSelf(), new Retry(ringVersion));
+      return Behaviors.stopped(); // start-up is over; later rings are not its business
     }
+    getContext()
+        .getLog()
+        .info(
+            "{} shards of this node's partitions not on this node yet (allocation timed out, or a rebalance is to move them here); again in {}",
+            pending.size(),
+            settings.retryInterval());
+    getContext().scheduleOnce(settings.retryInterval(), getContext().getSelf(), new Retry(ringVersion));
     return this;
   }
 
   private Behavior<Command> onRetry(Retry retry) {
-    if (retry.ringVersion() == ringVersion && !startupDone) {
+    if (retry.ringVersion() == ringVersion) {
       queued.addAll(pending);
       requestMore();
     }
@@ -197,9 +194,6 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
   }
 
   private void requestMore() {
-    if (startupDone) {
-      return;
-    }
     while (inFlight < settings.parallelism() && !queued.isEmpty()) {
       int partition = queued.poll();
       inFlight++;
