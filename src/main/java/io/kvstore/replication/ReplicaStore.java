@@ -34,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class ReplicaStore {
   private static final Logger log = LoggerFactory.getLogger(ReplicaStore.class);
   private static final byte[] NOTHING = new byte[0];
+  /** Akka's fixed identifier of its Jackson CBOR serializer (it is stored in journals, so it never changes). */
+  private static final int JACKSON_CBOR = 33;
 
   /** An entry of the TTL index: {@code key} may expire at {@code expiresAtMillis}. */
   public record DueExpiry(String key, long expiresAtMillis) {}
@@ -82,15 +84,18 @@ public final class ReplicaStore {
     Register register = retired.prune(received);
     byte[] storeKey = storeKey(key);
     byte[] stored = storage.get(ColumnFamily.REGISTERS, storeKey);
-    Register merged = register.merge(retired.prune(decode(stored)));
-    byte[] encoded = encode(merged);
+    // Pruned like the incoming register, or a retired node's entry alone would look concurrent.
+    Register previous = retired.prune(decode(stored));
+    Register merged = register.merge(previous);
+    byte[] encoded = RegisterFormat.encode(merged);
     return batch -> {
       byte[] now = batch.get(registers, storeKey);
       if (Arrays.equals(now, stored)) {
-        writeMerged(batch, key, storeKey, now, merged, encoded, register);
+        writeMerged(batch, key, storeKey, now, previous, merged, encoded, register);
       } else {
-        Register remerged = register.merge(retired.prune(decode(now)));
-        writeMerged(batch, key, storeKey, now, remerged, encode(remerged), register);
+        Register previousNow = retired.prune(decode(now));
+        Register remerged = register.merge(previousNow);
+        writeMerged(batch, key, storeKey, now, previousNow, remerged, RegisterFormat.encode(remerged), register);
       }
     };
   }
@@ -115,13 +120,18 @@ public final class ReplicaStore {
   }
 
   private void writeMerged(
-      Batch batch, String key, byte[] storeKey, byte[] before, Register merged, byte[] encoded, Register incoming)
+      Batch batch,
+      String key,
+      byte[] storeKey,
+      byte[] before,
+      Register previous,
+      Register merged,
+      byte[] encoded,
+      Register incoming)
       throws RocksDBException {
     if (Arrays.equals(before, encoded)) {
       return;
     }
-    // Pruned like the incoming register, or a retired node's entry alone would look concurrent.
-    Register previous = retired.prune(decode(before));
     if (incoming.isConcurrentWith(previous)) {
       conflictsResolved.incrementAndGet();
       log.info(
@@ -273,7 +283,7 @@ public final class ReplicaStore {
     return storage.write(batch -> batch.delete(expiry, indexKey));
   }
 
-  private byte[] storeKey(String key) {
+  byte[] storeKey(String key) {
     byte[] utf8 = Keys.utf8(key);
     return ByteBuffer.allocate(2 + utf8.length).putShort((short) partitioner.partitionOf(key)).put(utf8).array();
   }
@@ -286,11 +296,13 @@ public final class ReplicaStore {
     return ((storeKey[0] & 0xff) << 8) | (storeKey[1] & 0xff);
   }
 
-  private byte[] encode(Register register) {
-    return serialization.serialize(register).get();
-  }
-
+  /** Registers stored before {@link RegisterFormat} are Jackson CBOR; the next merge rewrites them. */
   private Register decode(byte[] stored) {
-    return stored == null ? null : serialization.deserialize(stored, Register.class).get();
+    if (stored == null) {
+      return null;
+    }
+    return RegisterFormat.isThisFormat(stored)
+        ? RegisterFormat.decode(stored)
+        : (Register) serialization.deserialize(stored, JACKSON_CBOR, Register.class.getName()).get();
   }
 }

@@ -8,6 +8,7 @@ import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
 import com.typesafe.config.ConfigFactory;
+import io.kvstore.storage.ColumnFamily;
 import io.kvstore.storage.RocksDbStorage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,11 +24,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Bulk transfers between replicas (anti-entropy pages, hint replay) are cut to a byte budget, so
- * that no message outgrows Akka's frame however much a partition holds, and paging neither skips
- * nor repeats an entry.
+ * The replica store on RocksDB. Bulk transfers between replicas (anti-entropy pages, hint replay)
+ * are cut to a byte budget, so that no message outgrows Akka's frame however much a partition
+ * holds, and paging neither skips nor repeats an entry. Registers stored in the earlier Jackson
+ * CBOR format still read and merge.
  */
-class TransferPagingTest {
+class ReplicaStoreTest {
   private static final int PARTITION = 0;
 
   @TempDir Path directory;
@@ -107,6 +109,22 @@ class TransferPagingTest {
     assertEquals(3, hints.pendingFor("n2", 500, 4096).size());
     assertEquals(2, hints.pendingFor("n2", 2, 1 << 20).size());
     assertEquals(10, hints.pendingFor("n2", 500, 1 << 20).size());
+  }
+
+  @Test
+  void aRegisterStoredAsJacksonCborBeforeTheBinaryFormatReadsBackAndMergesIntoTheBinaryFormat() throws Exception {
+    Register old = register(100);
+    byte[] jackson = serialization.serializerByIdentity().apply(33).toBinary(old);
+    byte[] storeKey = store.storeKey("legacy");
+    storage.write(batch -> batch.put(storage.handle(ColumnFamily.REGISTERS), storeKey, jackson))
+        .toCompletableFuture().join();
+
+    assertEquals(old, store.get("legacy").orElseThrow());
+
+    Register newer = Register.write(old, new byte[] {7}, new HlcTimestamp(2_000, 0, "n2"), 0);
+    store.merge("legacy", newer).toCompletableFuture().join();
+    assertEquals(newer, store.get("legacy").orElseThrow());
+    assertTrue(RegisterFormat.isThisFormat(storage.get(ColumnFamily.REGISTERS, storeKey)));
   }
 
   /** Stores {@code candidates} keys' registers and returns those of {@link #PARTITION}, in key order. */
