@@ -35,7 +35,7 @@ public final class ReplicaStore {
   private static final Logger log = LoggerFactory.getLogger(ReplicaStore.class);
   private static final byte[] NOTHING = new byte[0];
   /** Akka's fixed identifier of its Jackson CBOR serializer (it is stored in journals, so it never changes). */
-  private static final int JACKSON_CBOR = 33;
+  static final int JACKSON_CBOR = 33;
 
   /** An entry of the TTL index: {@code key} may expire at {@code expiresAtMillis}. */
   public record DueExpiry(String key, long expiresAtMillis) {}

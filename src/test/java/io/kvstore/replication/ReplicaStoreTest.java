@@ -114,7 +114,7 @@ class ReplicaStoreTest {
   @Test
   void aRegisterStoredAsJacksonCborBeforeTheBinaryFormatReadsBackAndMergesIntoTheBinaryFormat() throws Exception {
     Register old = register(100);
-    byte[] jackson = serialization.serializerByIdentity().apply(33).toBinary(old);
+    byte[] jackson = serialization.serializerByIdentity().apply(ReplicaStore.JACKSON_CBOR).toBinary(old);
     byte[] storeKey = store.storeKey("legacy");
     storage.write(batch -> batch.put(storage.handle(ColumnFamily.REGISTERS), storeKey, jackson))
         .toCompletableFuture().join();
