@@ -9,7 +9,6 @@ import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.receptionist.Receptionist;
 import akka.cluster.ClusterEvent;
 import akka.cluster.Member;
-import akka.cluster.MemberStatus;
 import akka.cluster.ddata.GSet;
 import akka.cluster.ddata.GSetKey;
 import akka.cluster.ddata.Key;
@@ -26,11 +25,11 @@ import io.kvstore.replication.RetiredNodes;
 import io.kvstore.replication.Ring;
 import io.kvstore.replication.Topology;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Keeps this node's {@link Topology} in step with the cluster. From membership it maps addresses
@@ -87,7 +86,7 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
   private final Duration publishTimeout;
   private Set<akka.actor.typed.ActorRef<ReplicaEndpoint.Command>> endpoints = Set.of();
   private List<String> upMembers = List.of();
-  /** Up members and members leaving gracefully: those that agree to a new ring. */
+  /** Reachable Up members and members leaving gracefully: those that agree to a new ring. */
   private Set<String> presentMembers = Set.of();
   private final RingMemory memory;
   private List<String> remembered;
@@ -143,30 +142,23 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
   private Behavior<Command> onMembership() {
     ClusterEvent.CurrentClusterState state = cluster.state();
     Set<Member> unreachable = state.getUnreachable();
-    Set<String> ringMembers = new TreeSet<>();
     Set<String> known = new HashSet<>();
-    Set<String> present = new HashSet<>();
+    List<MemberView> members = new ArrayList<>();
     for (Member member : state.getMembers()) {
       Optional<String> nodeId = nodeIdOf(member);
       if (nodeId.isEmpty()) {
         continue;
       }
+      boolean reachable = !unreachable.contains(member);
       topology.setMember(member.address(), nodeId.get());
-      topology.setReachable(nodeId.get(), !unreachable.contains(member));
+      topology.setReachable(nodeId.get(), reachable);
       known.add(nodeId.get());
-      if (member.status().equals(MemberStatus.up()) && !retired.contains(nodeId.get())) {
-        ringMembers.add(nodeId.get());
-      }
-      if (member.status().equals(MemberStatus.up())
-          || member.status().equals(MemberStatus.leaving())
-          || member.status().equals(MemberStatus.exiting())) {
-        present.add(nodeId.get());
-      }
+      members.add(new MemberView(nodeId.get(), member.status(), reachable));
     }
     topology.retainMembers(known);
     applyEndpoints();
-    upMembers = List.copyOf(ringMembers);
-    presentMembers = Set.copyOf(present);
+    upMembers = MemberView.ringMembers(members, retired);
+    presentMembers = MemberView.presentMembers(members);
     publishIfLeader();
     return this;
   }
