@@ -174,8 +174,8 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
       if (!RingMemory.mayPublish(remembered, presentMembers)) {
         if (!heldBack) {
           getContext().getLog().warn(
-              "not publishing a ring: only {} of the last ring {} are members; waiting for a majority of them",
-              presentMembers, remembered);
+              "not publishing a ring: of the last ring {}, only {} are reachable members; waiting for a majority of them",
+              remembered, presentMembers);
           heldBack = true;
         }
         return;
