@@ -88,7 +88,7 @@ class SerializationTest {
         new ReplicaEndpoint.GetRoots(List.of(3, 7), narrow(replyTo)),
         new ReplicaEndpoint.RootsReply(List.of(3, 7), new long[] {11L, -5L}),
         new ReplicaEndpoint.GetTree(7, narrow(replyTo)),
-        new ReplicaEndpoint.TreeReply(7, tree.build(), true),
+        new ReplicaEndpoint.TreeReply(7, tree.build()),
         new ReplicaEndpoint.GetEntries(7, List.of(1, 63), null, narrow(replyTo)),
         new ReplicaEndpoint.GetEntries(7, List.of(1, 63), "k", narrow(replyTo)),
         new ReplicaEndpoint.EntriesReply(List.of(entry), "k"),

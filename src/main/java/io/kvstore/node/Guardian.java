@@ -95,7 +95,7 @@ final class Guardian {
               resuming(ReplicaEndpoint.create(replicas, readiness, hints, topology, replication.transferBatchBytes())),
               "replicas");
           context.spawn(
-              resuming(AntiEntropy.create(replicas, readiness, hints, topology, replication, retired)), "anti-entropy");
+              resuming(AntiEntropy.create(replicas, readiness, hints, topology, replication)), "anti-entropy");
           context.spawn(
               resuming(
                   RingKeeper.create(

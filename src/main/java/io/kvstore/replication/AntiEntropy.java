@@ -68,12 +68,11 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
       PartitionReadiness readiness,
       HintStore hints,
       Topology topology,
-      ReplicationSettings settings,
-      RetiredNodes retired) {
+      ReplicationSettings settings) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new AntiEntropy(context, timers, store, readiness, hints, topology, settings, retired)));
+                timers -> new AntiEntropy(context, timers, store, readiness, hints, topology, settings)));
   }
 
   private final ReplicaStore store;
@@ -81,7 +80,6 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
   private final HintStore hints;
   private final Topology topology;
   private final ReplicationSettings settings;
-  private final RetiredNodes retired;
   private final Executor blocking;
   private final Scheduler scheduler;
   private final Deque<Integer> urgent = new ArrayDeque<>();
@@ -105,10 +103,8 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
       PartitionReadiness readiness,
       HintStore hints,
       Topology topology,
-      ReplicationSettings settings,
-      RetiredNodes retired) {
+      ReplicationSettings settings) {
     super(context);
-    this.retired = retired;
     this.store = store;
     this.readiness = readiness;
     this.hints = hints;
@@ -122,18 +118,13 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
         current -> {
           synchronized (last) {
             // Runs as the ring is installed, before anyone can read with it: partitions gained
-            // stop counting toward read quorums until caught up, with the previous ring's
-            // replicas too (see PartitionReadiness); a partition with no other replica has
-            // nothing to catch up on.
+            // stop counting toward read quorums until caught up; a partition with no other
+            // replica has nothing to catch up on.
             for (int p : current.partitionsOf(topology.selfId())) {
               if (current.replicas(p).size() == 1) {
                 readiness.markReady(p);
-              } else {
-                boolean gained = !last[0].isReplica(topology.selfId(), p);
-                if (gained) {
-                  readiness.markNotReady(List.of(p));
-                }
-                readiness.owePreviousReplicas(p, last[0].replicas(p), topology.selfId(), gained);
+              } else if (!last[0].isReplica(topology.selfId(), p)) {
+                readiness.markNotReady(List.of(p));
               }
             }
             context.getSelf().tell(new RingChanged(last[0], current));
@@ -289,11 +280,10 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     compared.batch().forEach(comparing::remove);
     Set<Integer> agreeing = new HashSet<>(compared.agreeing());
     for (int partition : compared.batch()) {
-      if (agreeing.contains(partition) && readiness.formerReplicas(partition).isEmpty()) {
+      if (agreeing.contains(partition)) {
         readiness.markReady(partition);
       } else {
-        // Roots differ, a peer did not answer, or former replicas are owed a sync: compare
-        // trees, bucket by bucket.
+        // Roots differ (or a peer did not answer): compare trees, bucket by bucket.
         this.compared.add(partition);
         urgent.addFirst(partition);
       }
@@ -315,63 +305,40 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
       return;
     }
     List<String> available = peers.stream().filter(topology::isAvailable).toList();
-    // Former replicas are only read from: the partition is no longer theirs to keep.
-    List<String> former =
-        replica
-            ? readiness.formerReplicas(partition).stream()
-                .filter(node -> !peers.contains(node) && !node.equals(topology.selfId()) && topology.isAvailable(node))
-                .toList()
-            : List.of();
-    List<CompletableFuture<Exchanged>> exchanges = new ArrayList<>();
-    available.forEach(peer -> exchanges.add(exchange(partition, peer, replica, true)));
-    former.forEach(peer -> exchanges.add(exchange(partition, peer, true, false)));
+    List<CompletableFuture<Boolean>> exchanges =
+        available.stream().map(peer -> exchange(partition, peer, replica)).toList();
     CompletableFuture.allOf(exchanges.toArray(CompletableFuture[]::new))
         .handle(
             (done, failure) -> {
-              List<Exchanged> succeeded =
-                  exchanges.stream().filter(e -> !e.isCompletedExceptionally() && e.join().synced()).map(CompletableFuture::join).toList();
-              long synced = succeeded.stream().filter(e -> available.contains(e.peer())).count();
-              Set<String> readyPeers = new HashSet<>();
-              succeeded.stream().filter(Exchanged::peerReady).forEach(e -> readyPeers.add(e.peer()));
+              long synced = exchanges.stream().filter(e -> !e.isCompletedExceptionally() && e.join()).count();
               // A replica must have compared with enough peers that every quorum write reached one
-              // of them or this node, under the previous ring too; a hand-off must reach every replica.
+              // of them or this node; a hand-off must reach every replica.
               int replicas = peers.size() + 1;
               int needed = replica ? replicas - (replicas / 2 + 1) : peers.size();
-              boolean complete =
-                  synced == available.size()
-                      && synced >= needed
-                      && (!replica || readiness.formerReplicasMetBy(partition, readyPeers, retired::contains));
+              boolean complete = synced == available.size() && synced >= needed;
               return new PartitionSynced(partition, complete);
             })
         .thenAccept(getContext().getSelf()::tell);
   }
 
-  /** The outcome of one exchange: whether it completed, and whether the peer was ready for the partition. */
-  private record Exchanged(String peer, boolean synced, boolean peerReady) {}
-
-  private record Compared(int[] differing, boolean ready) {}
-
   /**
-   * Compares one partition with one peer and exchanges the differing buckets: with {@code pull}
-   * the peer's entries are merged here (not when this node only hands the partition off), with
-   * {@code push} this node's go there (not to a former replica, which no longer keeps it).
+   * Compares one partition with one peer and exchanges the differing buckets: pulled entries are
+   * merged here, and (unless this node only hands the partition off) pushed ones there.
    */
-  private CompletableFuture<Exchanged> exchange(int partition, String peer, boolean pull, boolean push) {
+  private CompletableFuture<Boolean> exchange(int partition, String peer, boolean replica) {
     CompletableFuture<MerkleTree> local = CompletableFuture.supplyAsync(() -> store.merkleTree(partition), blocking);
     CompletableFuture<ReplicaEndpoint.TreeReply> remote =
         ask(peer, replyTo -> new ReplicaEndpoint.GetTree(partition, replyTo));
-    return local.thenCombine(remote, (mine, theirs) -> new Compared(mine.differingBuckets(theirs.tree()), theirs.ready()))
+    return local.thenCombine(remote, (mine, theirs) -> mine.differingBuckets(theirs.tree()))
         .thenCompose(
-            compared -> {
-              int[] differing = compared.differing();
+            differing -> {
               if (differing.length == 0) {
-                return CompletableFuture.completedFuture(new Exchanged(peer, true, compared.ready()));
+                return CompletableFuture.completedFuture(true);
               }
               List<Integer> buckets = Arrays.stream(differing).boxed().toList();
-              CompletableFuture<Void> pulled = pull ? pull(peer, partition, buckets, null) : CompletableFuture.completedFuture(null);
-              CompletableFuture<Boolean> pushed =
-                  pulled.thenCompose(done -> push ? push(peer, partition, buckets, null) : CompletableFuture.completedFuture(true));
-              return pushed.thenApply(ok -> new Exchanged(peer, ok, compared.ready()));
+              CompletableFuture<Void> pulled =
+                  replica ? pull(peer, partition, buckets, null) : CompletableFuture.completedFuture(null);
+              return pulled.thenCompose(done -> push(peer, partition, buckets, null));
             });
   }
 

@@ -46,8 +46,7 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
 
   public record GetTree(int partition, ActorRef<TreeReply> replyTo) implements Command {}
 
-  /** {@code ready}: whether the answering replica counts toward read quorums of the partition. */
-  public record TreeReply(int partition, MerkleTree tree, boolean ready) implements CborSerializable {}
+  public record TreeReply(int partition, MerkleTree tree) implements CborSerializable {}
 
   /** One page of a partition's entries in the given buckets, after {@code resumeAfter} (null: from the start). */
   public record GetEntries(int partition, List<Integer> buckets, String resumeAfter, ActorRef<EntriesReply> replyTo)
@@ -137,9 +136,7 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
   }
 
   private Behavior<Command> onGetTree(GetTree get) {
-    offBlocking(
-        () -> new TreeReply(get.partition(), store.merkleTree(get.partition()), readiness.isReady(get.partition())),
-        get.replyTo());
+    offBlocking(() -> new TreeReply(get.partition(), store.merkleTree(get.partition())), get.replyTo());
     return this;
   }
 
