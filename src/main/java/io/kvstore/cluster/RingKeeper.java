@@ -30,6 +30,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Keeps this node's {@link Topology} in step with the cluster. From membership it maps addresses
@@ -142,7 +143,6 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
   private Behavior<Command> onMembership() {
     ClusterEvent.CurrentClusterState state = cluster.state();
     Set<Member> unreachable = state.getUnreachable();
-    Set<String> known = new HashSet<>();
     List<MemberView> members = new ArrayList<>();
     for (Member member : state.getMembers()) {
       Optional<String> nodeId = nodeIdOf(member);
@@ -152,10 +152,9 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
       boolean reachable = !unreachable.contains(member);
       topology.setMember(member.address(), nodeId.get());
       topology.setReachable(nodeId.get(), reachable);
-      known.add(nodeId.get());
       members.add(new MemberView(nodeId.get(), member.status(), reachable));
     }
-    topology.retainMembers(known);
+    topology.retainMembers(members.stream().map(MemberView::nodeId).collect(Collectors.toSet()));
     applyEndpoints();
     upMembers = MemberView.ringMembers(members, retired);
     presentMembers = MemberView.presentMembers(members);
