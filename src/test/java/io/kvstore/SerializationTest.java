@@ -10,6 +10,8 @@ import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
 import akka.serialization.Serializer;
 import akka.serialization.Serializers;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.typesafe.config.ConfigFactory;
 import io.kvstore.entity.KeyEntity;
 import io.kvstore.entity.KeyState;
@@ -96,6 +98,7 @@ class SerializationTest {
         new ReplicaEndpoint.GetStats(narrow(replyTo)),
         new ReplicaEndpoint.Stats("n1", 10, 1024, 1000, 3, 0, 1),
         new Ring(4, List.of("n1", "n2", "n3"), 1024, 3),
+        new Ring(6, List.of("n1", "n2"), 1024, 3, List.of(new Ring.Earlier(4, List.of("n1", "n2", "n3")))),
         entry,
         new KeyState(register),
         KeyState.EMPTY,
@@ -128,6 +131,17 @@ class SerializationTest {
         assertEquals(sample, back, sample.getClass().getName());
       }
     }
+  }
+
+  @Test
+  void aRingPublishedByABuildWithoutUnsettledRingsReadsAsSettled() throws Exception {
+    Ring sample = new Ring(4, List.of("n1", "n2", "n3"), 1024, 3);
+    Serializer serializer = serialization.findSerializerFor(sample);
+    byte[] older =
+        new ObjectMapper(new CBORFactory())
+            .writeValueAsBytes(Map.of("version", 4, "nodes", List.of("n1", "n2", "n3"), "partitions", 1024, "replicationFactor", 3));
+    Object back = serialization.deserialize(older, serializer.identifier(), Serializers.manifestFor(serializer, sample)).get();
+    assertEquals(sample, back);
   }
 
   @Test

@@ -12,6 +12,8 @@ import akka.cluster.Member;
 import akka.cluster.ddata.GSet;
 import akka.cluster.ddata.GSetKey;
 import akka.cluster.ddata.Key;
+import akka.cluster.ddata.LWWMap;
+import akka.cluster.ddata.LWWMapKey;
 import akka.cluster.ddata.LWWRegister;
 import akka.cluster.ddata.LWWRegisterKey;
 import akka.cluster.ddata.SelfUniqueAddress;
@@ -28,6 +30,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -36,18 +39,31 @@ import java.util.stream.Collectors;
  * Keeps this node's {@link Topology} in step with the cluster. From membership it maps addresses
  * to node ids (each node carries its id as a role) and tracks reachability; from the receptionist
  * it learns every node's replica endpoint. The cluster leader turns the set of Up members into a
- * new ring version and publishes it through Distributed Data (a small LWW register: members and
- * version only; every node derives the placement itself); every node installs what it receives.
+ * new ring version and publishes it through Distributed Data (a small LWW register: members,
+ * version and the member lists of unsettled earlier rings; every node derives the placements
+ * itself); every node installs what it receives.
+ *
+ * <p>Each node also publishes the last ring version under which it had caught up on every
+ * partition it replicates (a map of node id to version). When all members of the current ring
+ * report its version, the leader publishes the same members as settled (see {@link Ring}).
  */
 public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
   public static final String ROLE_PREFIX = "kvstore-node:";
   private static final Key<LWWRegister<Ring>> RING_KEY = LWWRegisterKey.create("kvstore-ring");
   /** Node ids removed for good by an operator (see {@link RetiredNodes}); written by {@link ClusterAdmin}. */
   static final Key<GSet<String>> RETIRED_KEY = GSetKey.create("kvstore-retired-nodes");
+  private static final Key<LWWMap<String, Long>> CAUGHT_UP_KEY = LWWMapKey.create("kvstore-caught-up-under");
 
   public sealed interface Command {}
 
+  /** From this node's anti-entropy: every partition it replicates is caught up under this ring version. */
+  public record CaughtUp(long ringVersion) implements Command {}
+
   private record MembershipChanged(ClusterEvent.ClusterDomainEvent event) implements Command {}
+
+  private enum CheckRing implements Command {
+    INSTANCE
+  }
 
   /**
    * A change of the ring or of the retired ids. One message for both: Akka keeps one message
@@ -57,18 +73,30 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
 
   private record EndpointsChanged(Receptionist.Listing listing) implements Command {}
 
-  private record Published(Replicator.UpdateResponse<LWWRegister<Ring>> response) implements Command {}
+  private record Published(Replicator.UpdateResponse<?> response) implements Command {}
 
   /** The ring's version is its LWW clock, so a newer version always wins the register. */
   private static final LWWRegister.Clock<Ring> VERSION_CLOCK = (currentTimestamp, ring) -> ring.version();
 
+  /** Ring versions only grow, so a node's later report always wins, whatever the wall clocks say. */
+  private static final LWWRegister.Clock<Long> REPORT_CLOCK = (currentTimestamp, version) -> version;
+
   public static Behavior<Command> create(
-      Topology topology, int replicationFactor, Duration publishTimeout, RingMemory memory, RetiredNodes retired) {
+      Topology topology,
+      int replicationFactor,
+      Duration publishTimeout,
+      Duration checkInterval,
+      RingMemory memory,
+      RetiredNodes retired) {
     return Behaviors.setup(
         context ->
-            DistributedData.<Command, LWWRegister<Ring>>withReplicatorMessageAdapter(
-                replicator ->
-                    new RingKeeper(context, replicator, topology, replicationFactor, publishTimeout, memory, retired)));
+            Behaviors.withTimers(
+                timers -> {
+                  timers.startTimerWithFixedDelay(CheckRing.INSTANCE, checkInterval);
+                  return DistributedData.<Command, LWWRegister<Ring>>withReplicatorMessageAdapter(
+                      replicator ->
+                          new RingKeeper(context, replicator, topology, replicationFactor, publishTimeout, memory, retired));
+                }));
   }
 
   /** The node id a member carries as its role, if it is a kvstore node. */
@@ -93,6 +121,9 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
   private List<String> remembered;
   private boolean heldBack;
   private final RetiredNodes retired;
+  private final ReplicatorMessageAdapter<Command, LWWMap<String, Long>> caughtUpReplicator;
+  /** The last ring version each node reported being caught up under. */
+  private Map<String, Long> caughtUpUnder = Map.of();
 
   private RingKeeper(
       ActorContext<Command> context,
@@ -122,6 +153,9 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
     new ReplicatorMessageAdapter<Command, GSet<String>>(
             context, DistributedData.get(context.getSystem()).replicator(), publishTimeout)
         .subscribe(RETIRED_KEY, DataChanged::new);
+    this.caughtUpReplicator =
+        new ReplicatorMessageAdapter<>(context, DistributedData.get(context.getSystem()).replicator(), publishTimeout);
+    caughtUpReplicator.subscribe(CAUGHT_UP_KEY, DataChanged::new);
     context
         .getSystem()
         .receptionist()
@@ -134,13 +168,31 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
   public Receive<Command> createReceive() {
     return newReceiveBuilder()
         .onMessage(MembershipChanged.class, changed -> onMembership())
+        .onMessageEquals(CheckRing.INSTANCE, this::onCheckRing)
         .onMessage(DataChanged.class, this::onDataChanged)
         .onMessage(EndpointsChanged.class, this::onEndpoints)
         .onMessage(Published.class, this::onPublished)
+        .onMessage(CaughtUp.class, this::onCaughtUp)
         .build();
   }
 
   private Behavior<Command> onMembership() {
+    readMembers();
+    publishIfLeader();
+    return this;
+  }
+
+  /** Publishes only when there is something to change: every publication is a write to all nodes. */
+  private Behavior<Command> onCheckRing() {
+    readMembers();
+    Ring ring = topology.placement().ring();
+    if (!ring.nodes().equals(upMembers) || ring.settledBy(caughtUpUnder)) {
+      publishIfLeader();
+    }
+    return this;
+  }
+
+  private void readMembers() {
     ClusterEvent.CurrentClusterState state = cluster.state();
     Set<Member> unreachable = state.getUnreachable();
     List<MemberView> members = new ArrayList<>();
@@ -158,14 +210,13 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
     applyEndpoints();
     upMembers = MemberView.ringMembers(members, retired);
     presentMembers = MemberView.presentMembers(members);
-    publishIfLeader();
-    return this;
   }
 
   /**
-   * The leader publishes a new version when the ring differs from the Up members. Also run when a
-   * ring arrives: a leader that published from a stale local copy (or two nodes that both
-   * believed they led) will see the merged result and correct it with a higher version.
+   * The leader publishes a new version when the ring differs from the Up members, or when every
+   * member has caught up under it and it has earlier rings to drop. Also run when a ring arrives:
+   * a leader that published from a stale local copy (or two nodes that both believed they led)
+   * will see the merged result and correct it with a higher version.
    */
   private void publishIfLeader() {
     ClusterEvent.CurrentClusterState state = cluster.state();
@@ -181,6 +232,7 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
       }
       heldBack = false;
       List<String> members = upMembers;
+      Map<String, Long> reports = caughtUpUnder;
       replicator.askUpdate(
           replyTo ->
               new Replicator.Update<>(
@@ -190,9 +242,10 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
                   replyTo,
                   current -> {
                     Ring ring = current.getValue();
-                    return ring.nodes().equals(members)
-                        ? current
-                        : current.withValue(selfUniqueAddress, ring.withMembers(ring.version() + 1, members), VERSION_CLOCK);
+                    if (!ring.nodes().equals(members)) {
+                      return current.withValue(selfUniqueAddress, ring.withMembers(ring.version() + 1, members), VERSION_CLOCK);
+                    }
+                    return ring.settledBy(reports) ? current.withValue(selfUniqueAddress, ring.settled(), VERSION_CLOCK) : current;
                   }),
           Published::new);
     }
@@ -205,6 +258,11 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
         onRing(((Replicator.Changed<LWWRegister<Ring>>) changed).get(RING_KEY).getValue());
       } else if (changed.key().equals(RETIRED_KEY)) {
         onRetired(((Replicator.Changed<GSet<String>>) changed).get(RETIRED_KEY).getElements());
+      } else if (changed.key().equals(CAUGHT_UP_KEY)) {
+        caughtUpUnder = Map.copyOf(((Replicator.Changed<LWWMap<String, Long>>) changed).get(CAUGHT_UP_KEY).getEntries());
+        if (topology.placement().ring().settledBy(caughtUpUnder)) {
+          publishIfLeader();
+        }
       }
     }
     return this;
@@ -216,7 +274,7 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
       memory.remember(ring.nodes());
       remembered = ring.nodes();
     }
-    if (!ring.nodes().equals(upMembers)) {
+    if (!ring.nodes().equals(upMembers) || ring.settledBy(caughtUpUnder)) {
       publishIfLeader();
     }
   }
@@ -254,6 +312,21 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
     }
     present.add(topology.selfId());
     topology.retainEndpoints(present);
+  }
+
+  /** Spread by gossip: a report that reaches the leader late only delays the settlement. */
+  private Behavior<Command> onCaughtUp(CaughtUp caughtUp) {
+    String self = topology.selfId();
+    caughtUpReplicator.askUpdate(
+        replyTo ->
+            new Replicator.Update<>(
+                CAUGHT_UP_KEY,
+                LWWMap.create(),
+                Replicator.writeLocal(),
+                replyTo,
+                reports -> reports.put(selfUniqueAddress, self, caughtUp.ringVersion(), REPORT_CLOCK)),
+        Published::new);
+    return this;
   }
 
   private Behavior<Command> onPublished(Published published) {

@@ -2,6 +2,7 @@ package io.kvstore.node;
 
 import akka.Done;
 import akka.actor.CoordinatedShutdown;
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
@@ -94,17 +95,28 @@ final class Guardian {
           context.spawn(
               resuming(ReplicaEndpoint.create(replicas, readiness, hints, topology, replication.transferBatchBytes())),
               "replicas");
-          context.spawn(
-              resuming(AntiEntropy.create(replicas, readiness, hints, topology, replication)), "anti-entropy");
+          ActorRef<RingKeeper.Command> ringKeeper =
+              context.spawn(
+                  resuming(
+                      RingKeeper.create(
+                          topology,
+                          replication.factor(),
+                          replication.requestTimeout(),
+                          settings.cluster().ringCheckInterval(),
+                          new RingMemory(settings.storage().directory()),
+                          retired)),
+                  "ring");
           context.spawn(
               resuming(
-                  RingKeeper.create(
+                  AntiEntropy.create(
+                      replicas,
+                      readiness,
+                      hints,
                       topology,
-                      replication.factor(),
-                      replication.requestTimeout(),
-                      new RingMemory(settings.storage().directory()),
-                      retired)),
-              "ring");
+                      replication,
+                      retired,
+                      version -> ringKeeper.tell(new RingKeeper.CaughtUp(version)))),
+              "anti-entropy");
           ReplicaClient replicaClient = new ReplicaClient(system, topology, replicas, readiness, hints, replication);
           KeyEntity.init(
               system,

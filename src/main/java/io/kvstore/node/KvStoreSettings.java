@@ -26,9 +26,11 @@ public record KvStoreSettings(
    * @param awaitJoin start without joining any cluster, until told to (POST /api/v1/cluster/nodes)
    * @param maxSimultaneousRebalance shards moved at once when the ring changes
    * @param shardWarmup how shards are allocated ahead of the first request
+   * @param ringCheckInterval how often the ring is compared with the members, besides on every
+   *     membership event
    */
   public record ClusterSettings(
-      boolean awaitJoin, int maxSimultaneousRebalance, ShardWarmer.Settings shardWarmup) {}
+      boolean awaitJoin, int maxSimultaneousRebalance, ShardWarmer.Settings shardWarmup, Duration ringCheckInterval) {}
 
   public record Limits(int maxKeyBytes, int maxValueBytes) {}
 
@@ -68,6 +70,7 @@ public record KvStoreSettings(
                 kv.getBoolean("cluster.shard-warmup.enabled"),
                 kv.getInt("cluster.shard-warmup.parallelism"),
                 kv.getDuration("cluster.shard-warmup.timeout"),
-                kv.getDuration("cluster.shard-warmup.retry-interval"))));
+                kv.getDuration("cluster.shard-warmup.retry-interval")),
+            kv.getDuration("cluster.ring-check-interval")));
   }
 }

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * Background repair of this node's replica store, rate-limited by a timer:
@@ -35,8 +36,11 @@ import java.util.function.Function;
  *       tree: root, then {@value MerkleTree#BUCKETS} buckets) and exchanges both ways only the
  *       keys of buckets that differ, so a replica that missed writes converges without reads.
  *   <li>Catch-up: partitions this node may have missed writes for (all of them at start, those
- *       it gains when the ring changes) are synced first, several at a time; until then their
- *       reads do not count toward quorums ({@link PartitionReadiness}).
+ *       it gains when the ring changes) are synced first, several at a time, with enough
+ *       replicas of the current ring and of every unsettled earlier one ({@link
+ *       Ring.Placement#caughtUp}); until then their reads do not count toward quorums ({@link
+ *       PartitionReadiness}). Once all of them are caught up under a ring version, this node
+ *       reports it, so that the ring can settle.
  *   <li>Hand-off: a partition this node holds but no longer replicates is pushed to its current
  *       replicas, and only then dropped here.
  *   <li>Hinted handoff: hints for nodes that are available again are replayed.
@@ -56,23 +60,28 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
 
   private record RingChanged(Ring.Placement previous, Ring.Placement current) implements Command {}
 
-  private record PartitionSynced(int partition, boolean complete) implements Command {}
+  private record PartitionSynced(int partition, boolean complete, Ring.Placement startedUnder) implements Command {}
 
   private record HintsReplayed(String target) implements Command {}
 
   /** Partitions of a catch-up batch whose roots already agree with every available peer. */
-  private record RootsCompared(List<Integer> batch, List<Integer> agreeing) implements Command {}
+  private record RootsCompared(List<Integer> batch, List<Integer> agreeing, Ring.Placement startedUnder)
+      implements Command {}
 
   public static Behavior<Command> create(
       ReplicaStore store,
       PartitionReadiness readiness,
       HintStore hints,
       Topology topology,
-      ReplicationSettings settings) {
+      ReplicationSettings settings,
+      RetiredNodes retired,
+      LongConsumer caughtUpUnder) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers -> new AntiEntropy(context, timers, store, readiness, hints, topology, settings)));
+                timers ->
+                    new AntiEntropy(
+                        context, timers, store, readiness, hints, topology, settings, retired, caughtUpUnder)));
   }
 
   private final ReplicaStore store;
@@ -80,6 +89,10 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
   private final HintStore hints;
   private final Topology topology;
   private final ReplicationSettings settings;
+  private final RetiredNodes retired;
+  /** Told the ring version under which every partition this node replicates is caught up. */
+  private final LongConsumer caughtUpUnder;
+  private long reportedCaughtUp;
   private final Executor blocking;
   private final Scheduler scheduler;
   private final Deque<Integer> urgent = new ArrayDeque<>();
@@ -103,13 +116,17 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
       PartitionReadiness readiness,
       HintStore hints,
       Topology topology,
-      ReplicationSettings settings) {
+      ReplicationSettings settings,
+      RetiredNodes retired,
+      LongConsumer caughtUpUnder) {
     super(context);
     this.store = store;
     this.readiness = readiness;
     this.hints = hints;
     this.topology = topology;
     this.settings = settings;
+    this.retired = retired;
+    this.caughtUpUnder = caughtUpUnder;
     this.blocking =
         context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig("kvstore.storage.blocking-dispatcher"));
     this.scheduler = context.getSystem().scheduler();
@@ -121,7 +138,7 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
             // stop counting toward read quorums until caught up; a partition with no other
             // replica has nothing to catch up on.
             for (int p : current.partitionsOf(topology.selfId())) {
-              if (current.replicas(p).size() == 1) {
+              if (current.replicas(p).size() == 1 && current.ring().unsettled().isEmpty()) {
                 readiness.markReady(p);
               } else if (!last[0].isReplica(topology.selfId(), p)) {
                 readiness.markNotReady(List.of(p));
@@ -180,9 +197,27 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     }
     urgent.addAll(acquired);
     getContext().getLog().info(
-        "ring v{}: {} partitions to catch up on, {} replicated here",
-        changed.current().ring().version(), acquired.size(), changed.current().partitionsOf(self).size());
+        "ring v{}: {} partitions to catch up on, {} replicated here, {} earlier rings unsettled",
+        changed.current().ring().version(), acquired.size(), changed.current().partitionsOf(self).size(),
+        changed.current().ring().unsettled().size());
+    reportIfCaughtUp();
     return this;
+  }
+
+  private void markReady(int partition) {
+    readiness.markReady(partition);
+    reportIfCaughtUp();
+  }
+
+  private void reportIfCaughtUp() {
+    Ring.Placement placement = topology.placement();
+    long version = placement.ring().version();
+    if (version > reportedCaughtUp
+        && placement.ring().nodes().contains(topology.selfId())
+        && placement.partitionsOf(topology.selfId()).stream().allMatch(readiness::isReady)) {
+      reportedCaughtUp = version;
+      caughtUpUnder.accept(version);
+    }
   }
 
   private Behavior<Command> onTick() {
@@ -233,12 +268,9 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
 
   private void compareRoots(List<Integer> batch) {
     Ring.Placement placement = topology.placement();
-    List<String> peers =
-        placement.replicas(batch.get(0)).size() > 1
-            ? placement.ring().nodes().stream()
-                .filter(n -> !n.equals(topology.selfId()) && topology.isAvailable(n))
-                .toList()
-            : List.of();
+    Set<String> candidates = new HashSet<>();
+    batch.forEach(partition -> candidates.addAll(placement.catchUpPeers(topology.selfId(), partition)));
+    List<String> peers = candidates.stream().filter(topology::isAvailable).toList();
     CompletableFuture<long[]> local = CompletableFuture.supplyAsync(() -> store.roots(batch), blocking);
     List<CompletableFuture<ReplicaEndpoint.RootsReply>> remote =
         peers.stream()
@@ -256,22 +288,28 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
             (mine, failure) -> {
               List<Integer> agreeing = new ArrayList<>();
               if (failure != null) {
-                return new RootsCompared(batch, agreeing);
+                return new RootsCompared(batch, agreeing, placement);
               }
               for (int i = 0; i < batch.size(); i++) {
                 int partition = batch.get(i);
-                List<String> partitionPeers =
-                    placement.replicas(partition).stream().filter(n -> !n.equals(topology.selfId())).toList();
-                List<String> reachable = partitionPeers.stream().filter(byPeer::containsKey).toList();
-                int replicas = partitionPeers.size() + 1;
-                boolean enough = reachable.size() >= replicas - (replicas / 2 + 1);
                 int index = i;
-                boolean same = reachable.stream().allMatch(peer -> byPeer.get(peer).join().roots()[index] == mine[index]);
-                if (enough && same) {
+                Set<String> same = new HashSet<>();
+                byPeer.forEach(
+                    (peer, reply) -> {
+                      if (reply.join().roots()[index] == mine[index]) {
+                        same.add(peer);
+                      }
+                    });
+                // Every reachable replica agrees, and so do enough replicas of each earlier ring.
+                boolean replicasAgree =
+                    placement.replicas(partition).stream()
+                        .filter(byPeer::containsKey)
+                        .allMatch(same::contains);
+                if (replicasAgree && placement.caughtUp(topology.selfId(), partition, same, retired.ids())) {
                   agreeing.add(partition);
                 }
               }
-              return new RootsCompared(batch, agreeing);
+              return new RootsCompared(batch, agreeing, placement);
             })
         .thenAccept(getContext().getSelf()::tell);
   }
@@ -280,8 +318,8 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     compared.batch().forEach(comparing::remove);
     Set<Integer> agreeing = new HashSet<>(compared.agreeing());
     for (int partition : compared.batch()) {
-      if (agreeing.contains(partition)) {
-        readiness.markReady(partition);
+      if (agreeing.contains(partition) && stillApplies(compared.startedUnder(), partition)) {
+        markReady(partition);
       } else {
         // Roots differ (or a peer did not answer): compare trees, bucket by bucket.
         this.compared.add(partition);
@@ -294,38 +332,49 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
 
   private void startSync(int partition) {
     Ring.Placement placement = topology.placement();
-    boolean replica = placement.isReplica(topology.selfId(), partition);
-    List<String> peers =
-        placement.replicas(partition).stream().filter(node -> !node.equals(topology.selfId())).toList();
+    String self = topology.selfId();
+    boolean replica = placement.isReplica(self, partition);
+    List<String> replicaPeers = placement.replicas(partition).stream().filter(node -> !node.equals(self)).toList();
+    // A replica also pulls from the earlier rings' replicas; a hand-off goes to the replicas only.
+    Set<String> peers = replica ? placement.catchUpPeers(self, partition) : Set.copyOf(replicaPeers);
     if (replica && peers.isEmpty()) {
-      readiness.markReady(partition); // the only replica: nothing to compare with
+      markReady(partition); // the only replica: nothing to compare with
       return;
     }
     if (!inFlight.add(partition)) {
       return;
     }
     List<String> available = peers.stream().filter(topology::isAvailable).toList();
-    List<CompletableFuture<Boolean>> exchanges =
-        available.stream().map(peer -> exchange(partition, peer, replica)).toList();
-    CompletableFuture.allOf(exchanges.toArray(CompletableFuture[]::new))
+    Map<String, CompletableFuture<Boolean>> exchanges = new HashMap<>();
+    available.forEach(
+        peer -> exchanges.put(peer, exchange(partition, peer, replica, replicaPeers.contains(peer))));
+    CompletableFuture.allOf(exchanges.values().toArray(CompletableFuture[]::new))
         .handle(
             (done, failure) -> {
-              long synced = exchanges.stream().filter(e -> !e.isCompletedExceptionally() && e.join()).count();
+              Set<String> synced = new HashSet<>();
+              exchanges.forEach(
+                  (peer, exchange) -> {
+                    if (!exchange.isCompletedExceptionally() && exchange.join()) {
+                      synced.add(peer);
+                    }
+                  });
               // A replica must have compared with enough peers that every quorum write reached one
               // of them or this node; a hand-off must reach every replica.
-              int replicas = peers.size() + 1;
-              int needed = replica ? replicas - (replicas / 2 + 1) : peers.size();
-              boolean complete = synced == available.size() && synced >= needed;
-              return new PartitionSynced(partition, complete);
+              boolean enough =
+                  replica
+                      ? placement.caughtUp(self, partition, synced, retired.ids())
+                      : synced.containsAll(replicaPeers);
+              return new PartitionSynced(partition, synced.size() == available.size() && enough, placement);
             })
         .thenAccept(getContext().getSelf()::tell);
   }
 
   /**
    * Compares one partition with one peer and exchanges the differing buckets: pulled entries are
-   * merged here, and (unless this node only hands the partition off) pushed ones there.
+   * merged here (when this node replicates the partition), and pushed ones there (when the peer
+   * does: an earlier ring's replica that has handed the partition off is only read from).
    */
-  private CompletableFuture<Boolean> exchange(int partition, String peer, boolean replica) {
+  private CompletableFuture<Boolean> exchange(int partition, String peer, boolean pull, boolean push) {
     CompletableFuture<MerkleTree> local = CompletableFuture.supplyAsync(() -> store.merkleTree(partition), blocking);
     CompletableFuture<ReplicaEndpoint.TreeReply> remote =
         ask(peer, replyTo -> new ReplicaEndpoint.GetTree(partition, replyTo));
@@ -337,8 +386,10 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
               }
               List<Integer> buckets = Arrays.stream(differing).boxed().toList();
               CompletableFuture<Void> pulled =
-                  replica ? pull(peer, partition, buckets, null) : CompletableFuture.completedFuture(null);
-              return pulled.thenCompose(done -> push(peer, partition, buckets, null));
+                  pull ? pull(peer, partition, buckets, null) : CompletableFuture.completedFuture(null);
+              return push
+                  ? pulled.thenCompose(done -> push(peer, partition, buckets, null))
+                  : pulled.thenApply(done -> true);
             });
   }
 
@@ -381,20 +432,33 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     compared.remove(partition);
     startUrgent();
     boolean replica = topology.placement().isReplica(topology.selfId(), partition);
-    if (!synced.complete()) {
+    if (!synced.complete() || !stillApplies(synced.startedUnder(), partition)) {
       if (replica ? !readiness.isReady(partition) : store.holds(partition)) {
         deferred.add(partition);
       }
       return this;
     }
     if (replica) {
-      readiness.markReady(partition);
+      markReady(partition);
     } else if (topology.placement().ring().nodes().contains(topology.selfId())) {
       // Dropped only under a ring that places this node: see onRingChanged.
       store.drop(partition);
       getContext().getLog().info("partition {} handed off to {}", partition, topology.placement().replicas(partition));
     }
     return this;
+  }
+
+  /**
+   * Whether a sync or comparison started under an earlier placement still proves what it would
+   * under the current one: the same role, and no replica list to catch up from that it did not
+   * cover (settling only removes some).
+   */
+  private boolean stillApplies(Ring.Placement startedUnder, int partition) {
+    Ring.Placement current = topology.placement();
+    String self = topology.selfId();
+    return startedUnder == current
+        || (startedUnder.isReplica(self, partition) == current.isReplica(self, partition)
+            && startedUnder.catchUpSources(partition).containsAll(current.catchUpSources(partition)));
   }
 
   private Behavior<Command> onHintTick() {

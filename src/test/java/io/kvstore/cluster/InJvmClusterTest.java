@@ -19,6 +19,7 @@ import io.kvstore.node.KvNode;
 import io.kvstore.replication.Partitioner;
 import io.kvstore.replication.ReplicaStore;
 import io.kvstore.storage.RocksDbStorage;
+import io.kvstore.replication.Ring;
 import io.kvstore.testing.Eventually;
 import akka.serialization.SerializationExtension;
 import java.io.IOException;
@@ -188,6 +189,16 @@ class InJvmClusterTest {
         () -> assertEquals(List.of("node1", "node2"), survivor.topology().placement().ring().nodes()));
     List<KvNode> survivors = List.of(cluster.get(0), cluster.get(1));
     Eventually.within(Duration.ofSeconds(30), () -> survivors.forEach(n -> assertEquals(List.of(), n.notReadyReasons())));
+    // Both survivors caught up under the two-node ring: it settles, keeping its members.
+    Eventually.within(
+        Duration.ofSeconds(30),
+        () ->
+            survivors.forEach(
+                n -> {
+                  Ring ring = n.topology().placement().ring();
+                  assertEquals(List.of(), ring.unsettled(), "ring v" + ring.version());
+                  assertEquals(List.of("node1", "node2"), ring.nodes());
+                }));
     writeOneKeyPerPartition(survivors);
     // Rebalancing runs every 2 s: shards that lived on the lost node or whose primary changed
     // end up on replicas under the new ring.
