@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Scale run: loads distinct keys with 100-byte values into a local 3-node cluster (QUORUM), then
 # reads the first-loaded (cold) keys back at LINEARIZABLE. Every minute it records each node's
-# heap after a full GC, RSS and stored keys, to show that memory stays bounded as keys grow.
+# heap after a full GC, RSS, data directory size and stored keys, to show that memory stays
+# bounded as keys grow and what the keys cost on disk.
 # Usage: bench/scale.sh [keys] [max-minutes]   (default 10,000,000 keys, at most 90 minutes of loading)
 # The load stops at whichever comes first; the report says how far it got and at what rate.
 # Keys are loaded over RESP with `redis-cli --pipe`, one pipe per node each walking its own third:
@@ -31,11 +32,12 @@ sample() {
   local line="t=${1}s" total
   total=$(curl -s http://127.0.0.1:8081/api/v1/cluster/status | grep -o '"total_keys":[0-9]*' | cut -d: -f2)
   for i in 0 1 2; do
-    local heap rss
+    local heap rss disk
     heap=$(jcmd "${pids[$i]}" GC.run >/dev/null 2>&1; jcmd "${pids[$i]}" GC.heap_info 2>/dev/null \
       | awk '/garbage-first heap/ { for (f = 1; f <= NF; f++) if ($f == "used") { v = $(f + 1); sub("K,?", "", v); print int(v / 1024) } }')
     rss=$(awk '/VmRSS/ { print int($2 / 1024) }' "/proc/${pids[$i]}/status")
-    line="$line node$((i + 1)):heap=${heap}MiB,rss=${rss}MiB"
+    disk=$(du -sm "$work/kvstore/node$((i + 1))" 2>/dev/null | cut -f1)
+    line="$line node$((i + 1)):heap=${heap}MiB,rss=${rss}MiB,disk=${disk}MiB"
   done
   echo "$line stored_keys=${total:-?}"
 }

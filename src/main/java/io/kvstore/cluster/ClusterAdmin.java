@@ -46,6 +46,7 @@ public final class ClusterAdmin {
   /**
    * @param totalKeys distinct keys, estimated from the replicas' counts divided by N
    * @param retiredNodes node ids removed for good, sorted
+   * @param unsettledRings earlier rings whose replicas catching-up replicas still compare with
    */
   public record Status(
       long ringVersion,
@@ -53,7 +54,8 @@ public final class ClusterAdmin {
       int replicationFactor,
       List<NodeStatus> nodes,
       long totalKeys,
-      List<String> retiredNodes) {}
+      List<String> retiredNodes,
+      List<Ring.Earlier> unsettledRings) {}
 
   public enum Action {
     LEAVE,
@@ -129,7 +131,8 @@ public final class ClusterAdmin {
                   ring.replicationFactor(),
                   all,
                   keys / Math.max(1, ring.replicasPerPartition()),
-                  retired.ids().stream().sorted().toList());
+                  retired.ids().stream().sorted().toList(),
+                  ring.unsettled());
             });
   }
 

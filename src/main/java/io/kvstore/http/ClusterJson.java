@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvstore.api.InvalidRequestException;
 import io.kvstore.cluster.ClusterAdmin;
+import io.kvstore.replication.Ring;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
@@ -45,6 +46,11 @@ final class ClusterJson {
         .put("replication_factor", status.replicationFactor())
         .put("total_keys", status.totalKeys());
     status.retiredNodes().forEach(body.putArray("retired_nodes")::add);
+    ArrayNode unsettled = body.putArray("unsettled_rings");
+    for (Ring.Earlier earlier : status.unsettledRings()) {
+      ObjectNode item = unsettled.addObject().put("version", earlier.version());
+      earlier.nodes().forEach(item.putArray("nodes")::add);
+    }
     return JsonResponses.json(StatusCodes.OK, body);
   }
 

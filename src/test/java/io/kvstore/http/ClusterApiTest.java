@@ -48,6 +48,7 @@ class ClusterApiTest {
     http.put("/api/v1/keys/counted", "x".getBytes(StandardCharsets.UTF_8));
     JsonNode status = json(http.get("/api/v1/cluster/status"));
     assertTrue(status.get("ring_version").asLong() >= 1);
+    assertEquals(0, status.get("unsettled_rings").size(), "a one-node ring has nothing to catch up from");
     assertEquals(64, status.get("partitions").asInt());
     assertEquals(3, status.get("replication_factor").asInt());
     assertEquals(1, status.get("nodes").size());
