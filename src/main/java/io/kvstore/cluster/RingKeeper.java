@@ -185,11 +185,15 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
   /** Publishes only when there is something to change: every publication is a write to all nodes. */
   private Behavior<Command> onCheckRing() {
     readMembers();
-    Ring ring = topology.placement().ring();
-    if (!ring.nodes().equals(upMembers) || ring.settledBy(caughtUpUnder)) {
+    if (needsPublishing(topology.placement().ring())) {
       publishIfLeader();
     }
     return this;
+  }
+
+  /** Whether the leader has a newer ring to publish: other members, or a settlement. */
+  private boolean needsPublishing(Ring ring) {
+    return !ring.nodes().equals(upMembers) || ring.settledBy(caughtUpUnder);
   }
 
   private void readMembers() {
@@ -274,7 +278,7 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
       memory.remember(ring.nodes());
       remembered = ring.nodes();
     }
-    if (!ring.nodes().equals(upMembers) || ring.settledBy(caughtUpUnder)) {
+    if (needsPublishing(ring)) {
       publishIfLeader();
     }
   }
