@@ -264,7 +264,7 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
         onRetired(((Replicator.Changed<GSet<String>>) changed).get(RETIRED_KEY).getElements());
       } else if (changed.key().equals(CAUGHT_UP_KEY)) {
         caughtUpUnder = Map.copyOf(((Replicator.Changed<LWWMap<String, Long>>) changed).get(CAUGHT_UP_KEY).getEntries());
-        if (topology.placement().ring().settledBy(caughtUpUnder)) {
+        if (needsPublishing(topology.placement().ring())) {
           publishIfLeader();
         }
       }
