@@ -13,6 +13,7 @@ import akka.serialization.Serializers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.typesafe.config.ConfigFactory;
+import io.kvstore.cluster.ClusterFormation;
 import io.kvstore.entity.KeyEntity;
 import io.kvstore.entity.KeyState;
 import io.kvstore.entity.Precondition;
@@ -97,6 +98,8 @@ class SerializationTest {
         new ReplicaEndpoint.EntriesReply(List.of(), null),
         new ReplicaEndpoint.GetStats(narrow(replyTo)),
         new ReplicaEndpoint.Stats("n1", 10, 1024, 1000, 3, 0, 1),
+        new ClusterFormation.Probe(narrow(replyTo)),
+        new ClusterFormation.Answer("n1", true),
         new Ring(4, List.of("n1", "n2", "n3"), 1024, 3),
         new Ring(6, List.of("n1", "n2"), 1024, 3, List.of(new Ring.Earlier(4, List.of("n1", "n2", "n3")))),
         entry,
@@ -148,7 +151,7 @@ class SerializationTest {
   void theSamplesCoverEveryProtocolType() {
     Set<Class<?>> covered = samples().stream().map(Object::getClass).collect(Collectors.toSet());
     // Private commands are an actor's messages to itself: they never cross the wire.
-    Stream.of(KeyEntity.Command.class, KeyEntity.Event.class, ReplicaEndpoint.Command.class)
+    Stream.of(KeyEntity.Command.class, KeyEntity.Event.class, ReplicaEndpoint.Command.class, ClusterFormation.Command.class)
         .flatMap(sealed -> Arrays.stream(sealed.getPermittedSubclasses()))
         .filter(type -> Modifier.isPublic(type.getModifiers()))
         .forEach(type -> assertTrue(covered.contains(type), type.getName() + " has no sample"));

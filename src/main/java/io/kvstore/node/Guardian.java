@@ -8,7 +8,6 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
-import akka.cluster.typed.Join;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.serialization.SerializationExtension;
@@ -20,6 +19,7 @@ import io.kvstore.entity.KeyEntity;
 import io.kvstore.http.HttpApi;
 import akka.serialization.Serialization;
 import io.kvstore.cluster.ClusterAdmin;
+import io.kvstore.cluster.ClusterFormation;
 import io.kvstore.cluster.RingAllocationStrategy;
 import io.kvstore.cluster.RingKeeper;
 import io.kvstore.cluster.RingMemory;
@@ -68,10 +68,20 @@ final class Guardian {
         context -> {
           ActorSystem<Void> system = context.getSystem();
           Cluster cluster = Cluster.get(system);
-          if (system.settings().config().getStringList("akka.cluster.seed-nodes").isEmpty()
-              && !settings.cluster().awaitJoin()) {
-            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+          RingMemory ringMemory = new RingMemory(settings.storage().directory());
+          if (settings.cluster().forceNewCluster()) {
+            context.getLog().warn("--force-new-cluster: forgetting the last ring {}", ringMemory.load());
+            ringMemory.remember(java.util.List.of());
           }
+          context.spawn(
+              ClusterFormation.create(
+                  new ClusterFormation.Settings(
+                      settings.nodeId(),
+                      settings.cluster().seedNodes(),
+                      ringMemory.load(),
+                      settings.cluster().awaitJoin(),
+                      settings.cluster().formationProbeInterval())),
+              ClusterFormation.NAME);
           RocksDbStorage storage;
           try {
             storage = RocksDbStorage.get(system);
@@ -103,7 +113,7 @@ final class Guardian {
                           replication.factor(),
                           replication.requestTimeout(),
                           settings.cluster().ringCheckInterval(),
-                          new RingMemory(settings.storage().directory()),
+                          ringMemory,
                           retired)),
                   "ring");
           context.spawn(

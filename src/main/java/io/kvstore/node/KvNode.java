@@ -70,6 +70,8 @@ public final class KvNode implements AutoCloseable {
                 settings.entity().activeEntityLimit(),
             // Every member carries its node id, so every node can map members to ring nodes.
             "akka.cluster.roles", java.util.List.of(RingKeeper.ROLE_PREFIX + settings.nodeId()),
+            // kvstore joins through the seed nodes itself (ClusterFormation), not Akka at start.
+            "akka.cluster.seed-nodes", java.util.List.of(),
             "akka.remote.artery.advanced.maximum-frame-size", maximumFrameSize(settings)));
   }
 

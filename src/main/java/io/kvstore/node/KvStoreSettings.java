@@ -1,5 +1,7 @@
 package io.kvstore.node;
 
+import akka.actor.Address;
+import akka.actor.AddressFromURIString;
 import com.typesafe.config.Config;
 import io.kvstore.cluster.ShardWarmer;
 import io.kvstore.entity.EntitySettings;
@@ -7,6 +9,7 @@ import io.kvstore.replication.ReplicationSettings;
 import io.kvstore.resp.RespSettings;
 import io.kvstore.storage.StorageSettings;
 import java.time.Duration;
+import java.util.List;
 
 /** Everything under {@code kvstore.*}, parsed once at start-up. */
 public record KvStoreSettings(
@@ -23,14 +26,26 @@ public record KvStoreSettings(
     ClusterSettings cluster) {
 
   /**
+   * @param seedNodes {@code akka.cluster.seed-nodes}: kvstore joins through them itself (see
+   *     ClusterFormation), so Akka is started with none
    * @param awaitJoin start without joining any cluster, until told to (POST /api/v1/cluster/nodes)
+   * @param forceNewCluster forget the last ring at start, so this node may found a new cluster
+   *     without a majority of it (disaster recovery)
+   * @param formationProbeInterval how often a restarting node asks the other seed nodes whether
+   *     they are members
    * @param maxSimultaneousRebalance shards moved at once when the ring changes
    * @param shardWarmup how shards are allocated ahead of the first request
    * @param ringCheckInterval how often the ring is compared with the members, besides on every
    *     membership event
    */
   public record ClusterSettings(
-      boolean awaitJoin, int maxSimultaneousRebalance, ShardWarmer.Settings shardWarmup, Duration ringCheckInterval) {}
+      List<Address> seedNodes,
+      boolean awaitJoin,
+      boolean forceNewCluster,
+      Duration formationProbeInterval,
+      int maxSimultaneousRebalance,
+      ShardWarmer.Settings shardWarmup,
+      Duration ringCheckInterval) {}
 
   public record Limits(int maxKeyBytes, int maxValueBytes) {}
 
@@ -64,7 +79,10 @@ public record KvStoreSettings(
         StorageSettings.fromConfig(kv.getConfig("storage")),
         ReplicationSettings.fromConfig(kv.getConfig("replication")),
         new ClusterSettings(
+            root.getStringList("akka.cluster.seed-nodes").stream().map(AddressFromURIString::parse).toList(),
             kv.getBoolean("cluster.await-join"),
+            kv.getBoolean("cluster.force-new-cluster"),
+            kv.getDuration("cluster.formation-probe-interval"),
             kv.getInt("cluster.max-simultaneous-rebalance"),
             new ShardWarmer.Settings(
                 kv.getBoolean("cluster.shard-warmup.enabled"),

@@ -44,6 +44,11 @@ public final class Main implements Callable<Integer> {
       description = "do not form or join a cluster at start; wait for POST /api/v1/cluster/nodes")
   private boolean awaitJoin;
 
+  @Option(
+      names = "--force-new-cluster",
+      description = "forget the last ring and form a new cluster even without a majority of it (disaster recovery)")
+  private boolean forceNewCluster;
+
   @Option(names = "--replication-factor", description = "replicas per partition (kvstore.replication.factor)")
   private Integer replicationFactor;
 
@@ -94,6 +99,9 @@ public final class Main implements Callable<Integer> {
     }
     if (awaitJoin) {
       values.put("kvstore.cluster.await-join", true);
+    }
+    if (forceNewCluster) {
+      values.put("kvstore.cluster.force-new-cluster", true);
     }
     if (replicationFactor != null) {
       values.put("kvstore.replication.factor", replicationFactor);

@@ -49,15 +49,25 @@ final class LocalCluster implements AutoCloseable {
    */
   static LocalCluster start(Path root, int size, int capacity, List<String> options) throws Exception {
     LocalCluster cluster = new LocalCluster(root, capacity, options);
-    List<CompletableFuture<Void>> starting =
-        IntStream.range(0, size).mapToObj(i -> CompletableFuture.runAsync(() -> cluster.startNode(i))).toList();
     try {
-      CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
+      cluster.startNodes(IntStream.range(0, size).boxed().toList());
     } catch (CompletionException e) {
       cluster.close();
       throw e;
     }
     return cluster;
+  }
+
+  /**
+   * Starts (or restarts) these nodes at once, as a cluster's nodes start, and waits for all. A
+   * thread each: every start blocks until its node is ready, which may need the others started.
+   */
+  void startNodes(List<Integer> indexes) {
+    CompletableFuture.allOf(
+            indexes.stream()
+                .map(i -> CompletableFuture.runAsync(() -> startNode(i), task -> new Thread(task, "start-" + nodeId(i)).start()))
+                .toArray(CompletableFuture[]::new))
+        .join();
   }
 
   static String nodeId(int index) {
