@@ -38,6 +38,7 @@ public final class KvNode implements AutoCloseable {
     CompletableFuture<Guardian.Started> started = new CompletableFuture<>();
     ActorSystem<Void> system =
         ActorSystem.create(Guardian.create(settings, started), config.getString("kvstore.system-name"), config);
+    warnUnlessOwnArteryFraming(system);
     try {
       Guardian.Started running = started.get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
       if (!settings.cluster().awaitJoin()) {
@@ -55,6 +56,23 @@ public final class KvNode implements AutoCloseable {
     } catch (TimeoutException e) {
       system.terminate();
       throw new IllegalStateException("kvstore node did not start within " + startupTimeout, e);
+    }
+  }
+
+  /**
+   * kvstore replaces Akka's inbound Artery framing (see {@link akka.remote.artery.tcp.TcpFraming}),
+   * which only works while kvstore's classes precede akka-remote's on the classpath, as they do
+   * under {@code bin/kvstore}. An embedding application's class path may order them otherwise.
+   */
+  private static void warnUnlessOwnArteryFraming(ActorSystem<?> system) {
+    java.net.URL framing = akka.remote.artery.tcp.TcpFraming.class.getProtectionDomain().getCodeSource().getLocation();
+    if (!framing.equals(KvNode.class.getProtectionDomain().getCodeSource().getLocation())) {
+      system
+          .log()
+          .error(
+              "Akka's own Artery TCP framing is loaded (from {}): one malformed frame on the remoting port can make this "
+                  + "node loop for ever. Put kvstore ahead of akka-remote on the class path.",
+              framing);
     }
   }
 
