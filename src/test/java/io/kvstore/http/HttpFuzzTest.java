@@ -242,6 +242,53 @@ class HttpFuzzTest {
   }
 
   @Example
+  void tenThousandRequestsPipelinedInOneWriteAreAllAnsweredInOrder() throws Exception {
+    int requests = 10_000;
+    StringBuilder burst = new StringBuilder();
+    for (int i = 0; i < requests; i++) {
+      burst.append("GET ").append(path("canary/" + i % 5)).append(" HTTP/1.1\r\nHost: x\r\n");
+      burst.append(i == requests - 1 ? "Connection: close\r\n\r\n" : "\r\n");
+    }
+    try (Socket socket = new Socket("127.0.0.1", node.httpPort().orElseThrow())) {
+      socket.setSoTimeout(30_000);
+      // Written while the answers are read: the server stops reading once its answers fill our
+      // receive buffer, and a write of all of it before reading would never end.
+      ExecutorService writer = Executors.newSingleThreadExecutor();
+      try {
+        Future<?> written = writer.submit(() -> {
+          socket.getOutputStream().write(burst.toString().getBytes(StandardCharsets.US_ASCII));
+          return null;
+        });
+        InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+        for (int i = 0; i < requests; i++) {
+          Answer answer = readOne(in);
+          assertEquals(200, answer.status(), "answer " + i);
+          assertEquals("canary/" + i % 5, JSON.readTree(answer.body()).path("key").asText(), "answer " + i + " out of order");
+        }
+        written.get();
+      } finally {
+        writer.shutdownNow();
+      }
+    }
+  }
+
+  @Example
+  void twentyThousandTinyRequestsInOneWriteLeaveTheNodeServing() throws Exception {
+    // The smallest request the parser recurses on: the most recursions per byte read.
+    byte[] burst = "GET / HTTP/1.0\n\n".repeat(20_000).getBytes(StandardCharsets.US_ASCII);
+    try (Socket socket = new Socket("127.0.0.1", node.httpPort().orElseThrow())) {
+      socket.setSoTimeout(30_000);
+      try {
+        socket.getOutputStream().write(burst);
+        socket.getInputStream().readAllBytes();
+      } catch (java.net.SocketException closedEarly) {
+        // The server may close after its first answer while the rest is still being sent.
+      }
+    }
+    assertEquals(200, http.get("/health/alive").statusCode());
+  }
+
+  @Example
   void manyConnectionsAtOnceAreAllAnsweredAndLeakNothing() throws Exception {
     long descriptorsBefore = openDescriptors();
     int connections = 300;
@@ -301,6 +348,25 @@ class HttpFuzzTest {
       }
       return read(socket.getInputStream());
     }
+  }
+
+  /** The next response of a kept-alive connection: status line, headers, Content-Length bytes. */
+  private static Answer readOne(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    for (int last4 = 0; last4 != 0x0d0a0d0a; ) {
+      int b = in.read();
+      assertTrue(b >= 0, "connection closed within a response head: " + head.toString(StandardCharsets.ISO_8859_1));
+      head.write(b);
+      last4 = last4 << 8 | b;
+    }
+    String[] lines = head.toString(StandardCharsets.ISO_8859_1).split("\r\n");
+    Map<String, String> headers = new HashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      headers.put(lines[i].substring(0, colon).toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+    }
+    byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+    return new Answer(Integer.parseInt(lines[0].substring(9, 12)), headers, body);
   }
 
   /** One response: the connection is closed after it (Connection: close), so read to the end. */
