@@ -68,6 +68,8 @@ public final class ClusterAdmin {
   private final Duration timeout;
   private final ReplicaStore replicas;
   private final RetiredNodes retired;
+  /** The address this node was last told to join; null before that. */
+  private Address joining;
 
   /** This node's Merkle roots, one per partition it replicates, as of one ring version. */
   public record MerkleRoots(String nodeId, long ringVersion, SortedMap<Integer, Long> roots) {}
@@ -157,31 +159,50 @@ public final class ClusterAdmin {
   /**
    * Makes this node join the cluster that the node at {@code hostAndPort} (its Akka remoting
    * address) belongs to. Only a node started with {@code kvstore.cluster.await-join = on} that
-   * has not joined yet can be told to.
+   * has not joined yet can be told to. Asked again while joining, it joins the new address
+   * instead (Akka retries a join for ever, so a mistyped address must be correctable), and
+   * refuses the address it is already joining.
    */
-  public Address join(String hostAndPort) {
+  public synchronized Address join(String hostAndPort) {
+    Address address = parseAddress(system.name(), hostAndPort);
     if (cluster.state().getMembers().iterator().hasNext()) {
       throw new InvalidRequestException(
           "already_member", "this node is already a cluster member; start it with --await-join to join it by request");
     }
-    Address address = parseAddress(hostAndPort);
+    if (address.equals(joining)) {
+      throw new InvalidRequestException(
+          "already_joining", "this node is already joining " + address + " and retries until it is let in");
+    }
+    joining = address;
     cluster.manager().tell(Join.create(address));
     return address;
   }
 
-  private Address parseAddress(String text) {
+  /**
+   * An Akka remoting address of this cluster's actor system: {@code host:port}, or the full
+   * {@code akka://<system>@host:port}, with a port of 1 to 65535.
+   */
+  static Address parseAddress(String systemName, String text) {
     String trimmed = text == null ? "" : text.trim();
-    String uri = trimmed.contains("://") ? trimmed : "akka://" + system.name() + "@" + trimmed;
+    String uri = trimmed.contains("://") ? trimmed : "akka://" + systemName + "@" + trimmed;
+    Address address;
     try {
-      Address address = AddressFromURIString.parse(uri);
-      if (address.host().isEmpty() || address.port().isEmpty()) {
-        throw new IllegalArgumentException("no host or port");
-      }
-      return address;
-    } catch (RuntimeException e) {
-      throw new InvalidRequestException(
-          "invalid_address", "address must be host:port (Akka remoting) or akka://" + system.name() + "@host:port, was '" + text + "'");
+      address = AddressFromURIString.parse(uri);
+    } catch (Exception malformed) {
+      // Akka throws the checked MalformedURLException for some texts, IllegalArgumentException for others.
+      address = null;
     }
+    boolean valid =
+        address != null
+            && address.protocol().equals("akka")
+            && address.system().equals(systemName)
+            && address.host().filter(host -> !host.isBlank()).isDefined()
+            && address.port().filter(port -> (Integer) port >= 1 && (Integer) port <= 65535).isDefined();
+    if (!valid) {
+      throw new InvalidRequestException(
+          "invalid_address", "address must be host:port (Akka remoting, port 1-65535) or akka://" + systemName + "@host:port, was '" + text + "'");
+    }
+    return address;
   }
 
   /**

@@ -41,7 +41,9 @@ final class NodeHealth implements Health {
   public List<String> notReadyReasons() {
     List<String> reasons = new ArrayList<>();
     MemberStatus status = cluster.selfMember().status();
-    if (status != MemberStatus.up()) {
+    if (status == MemberStatus.removed() && !cluster.state().getMembers().iterator().hasNext()) {
+      reasons.add("not a cluster member yet: joining through the seed nodes, or waiting to be joined (POST /api/v1/cluster/nodes)");
+    } else if (status != MemberStatus.up()) {
       reasons.add("cluster membership is " + status);
     }
     Ring.Placement placement = topology.placement();

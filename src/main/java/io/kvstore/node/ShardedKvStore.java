@@ -180,6 +180,7 @@ public final class ShardedKvStore implements KvStore {
 
   private <R> CompletableFuture<R> ask(
       String key, Function<ActorRef<StatusReply<R>>, KeyEntity.Command> message) {
+    replicas.requireRing();
     EntityRef<KeyEntity.Command> entity = sharding.entityRefFor(KeyEntity.TYPE_KEY, key);
     return Stages.direct(entity.askWithStatus(message::apply, settings.requestTimeout()));
   }

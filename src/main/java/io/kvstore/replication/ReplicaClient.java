@@ -80,7 +80,7 @@ public final class ReplicaClient implements Replication {
       String key, Register register, Consistency consistency, CompletionStage<Void> localSync) {
     List<String> replicas = topology.replicasOf(key);
     if (replicas.isEmpty()) {
-      return CompletableFuture.failedFuture(noRing());
+      return CompletableFuture.failedFuture(noRing(true));
     }
     // This node counts once synced, and W - 1 others are needed besides: a write acknowledged
     // without its owner's sync could vanish from the owner's state should its journal fail.
@@ -114,8 +114,20 @@ public final class ReplicaClient implements Replication {
     return localSync.thenCompose(synced -> othersSynced);
   }
 
-  private static UnavailableException noRing() {
-    return new UnavailableException("no_ring", "this node has not yet seen a ring with any members", true, null);
+  private static UnavailableException noRing(boolean mayHaveBeenApplied) {
+    return new UnavailableException(
+        "no_ring",
+        "this node is in no ring yet: it has not joined a cluster (POST /api/v1/cluster/nodes on a node started with"
+            + " --await-join), or its cluster has not formed one",
+        mayHaveBeenApplied,
+        null);
+  }
+
+  /** Fails at once where a request would otherwise wait out its timeout for a cluster to exist. */
+  public void requireRing() {
+    if (topology.placement().ring().nodes().isEmpty()) {
+      throw noRing(false);
+    }
   }
 
   private UnavailableException writeFailure(String key, Consistency consistency, Tally tally) {
@@ -146,7 +158,7 @@ public final class ReplicaClient implements Replication {
       return CompletableFuture.completedFuture(store.get(key).orElse(null));
     }
     if (replicas.isEmpty()) {
-      return CompletableFuture.failedFuture(noRing());
+      return CompletableFuture.failedFuture(noRing(false));
     }
     Tally tally = new Tally(needed, replicas.size());
     CompletableFuture<Register> result = new CompletableFuture<>();

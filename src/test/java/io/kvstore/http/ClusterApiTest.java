@@ -11,6 +11,7 @@ import io.kvstore.api.KvStoreNode;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,50 @@ class ClusterApiTest {
     assertError(post("/api/v1/cluster/nodes", "{not json"), 400, "malformed_json");
     assertError(post("/api/v1/cluster/nodes", "{\"node\": \"x\"}"), 400, "invalid_body");
     assertError(post("/api/v1/cluster/nodes", "{\"address\": \"127.0.0.1:25521\"}"), 400, "already_member");
+  }
+
+  @Test
+  void aMalformedAddressIsInvalidEvenOnAMember() {
+    for (String address : List.of("nonsense", "host:", "127.0.0.1:99999", ":2552")) {
+      assertError(post("/api/v1/cluster/nodes", "{\"address\": \"" + address + "\"}"), 400, "invalid_address");
+    }
+  }
+
+  @Test
+  void aNodeAwaitingItsJoinSaysSoRefusesKeysAtOnceAndValidatesEveryAddress() {
+    try (KvStoreNode waiting =
+        KvStoreNode.builder()
+            .dataDirectory(directory.resolve("waiting"))
+            .httpPort(0)
+            .config(
+                ConfigFactory.parseString(
+                    "kvstore.node-id = node2\nkvstore.cluster.await-join = on\nkvstore.request-timeout = 10s\n"
+                        + "akka.remote.artery.canonical.port = 0"))
+            .start()) {
+      HttpClientFixture client = new HttpClientFixture(waiting.httpPort().orElseThrow());
+      JsonNode notReady = assertError(client.get("/health/ready"), 503, "not_ready");
+      assertTrue(notReady.get("message").asText().contains("waiting to be joined"), notReady.toString());
+
+      long asked = System.nanoTime();
+      assertError(client.get("/api/v1/keys/k"), 503, "no_ring");
+      assertError(client.put("/api/v1/keys/k", new byte[] {1}), 503, "no_ring");
+      assertTrue(System.nanoTime() - asked < 5_000_000_000L, "refused at once, not at the 10 s request timeout");
+
+      java.util.function.Function<String, java.net.http.HttpResponse<byte[]>> join =
+          address ->
+              client.send(
+                  client
+                      .request("/api/v1/cluster/nodes")
+                      .POST(HttpRequest.BodyPublishers.ofString("{\"address\": \"" + address + "\"}"))
+                      .build());
+      for (String address : List.of("nonsense", "host:", "127.0.0.1:99999", "127.0.0.1:0", "akka://other@127.0.0.1:2552")) {
+        assertError(join.apply(address), 400, "invalid_address");
+      }
+      // Nothing listens there: the node keeps trying, and says so when asked again.
+      assertEquals(202, join.apply("127.0.0.1:1").statusCode());
+      assertError(join.apply("127.0.0.1:1"), 400, "already_joining");
+      assertEquals(202, join.apply("akka://kvstore@127.0.0.1:2").statusCode(), "a mistyped address can be corrected");
+    }
   }
 
   @Test
