@@ -1,17 +1,18 @@
 package io.kvstore.api;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Options of a put or delete. Immutable; start from {@link #defaults()}.
  *
  * @param ttl time to live; {@link Duration#ZERO} means no expiry
- * @param ifMatch write only if the current version is this one ({@code *}: if any value is
- *     live); null for no condition
+ * @param ifMatch write only if the current version is one of these ({@code *}: if any value
+ *     is live); null for no condition
  * @param ifAbsent write only if the key has no live value
  */
-public record WriteOptions(Consistency consistency, Duration ttl, String ifMatch, boolean ifAbsent) {
+public record WriteOptions(Consistency consistency, Duration ttl, List<String> ifMatch, boolean ifAbsent) {
   private static final WriteOptions DEFAULTS = new WriteOptions(Consistency.QUORUM, Duration.ZERO, null, false);
 
   public WriteOptions {
@@ -19,6 +20,12 @@ public record WriteOptions(Consistency consistency, Duration ttl, String ifMatch
     Objects.requireNonNull(ttl, "ttl");
     if (ttl.isNegative()) {
       throw new InvalidRequestException("invalid_ttl", "TTL must not be negative");
+    }
+    if (ifMatch != null) {
+      if (ifMatch.isEmpty()) {
+        throw new InvalidRequestException("invalid_header", "a version condition must name at least one version");
+      }
+      ifMatch = List.copyOf(ifMatch);
     }
   }
 
@@ -35,7 +42,12 @@ public record WriteOptions(Consistency consistency, Duration ttl, String ifMatch
   }
 
   public WriteOptions onlyIfVersion(String version) {
-    return new WriteOptions(consistency, ttl, version, ifAbsent);
+    return onlyIfVersionIn(List.of(version));
+  }
+
+  /** Writes only if the current version is any of these (HTTP's {@code If-Match} with several tags). */
+  public WriteOptions onlyIfVersionIn(List<String> versions) {
+    return new WriteOptions(consistency, ttl, versions, ifAbsent);
   }
 
   public WriteOptions onlyIfAbsent() {

@@ -1,5 +1,6 @@
 package io.kvstore.http;
 
+import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpEntities;
@@ -14,6 +15,7 @@ import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.http.scaladsl.model.EntityStreamSizeException;
+import akka.stream.javadsl.Flow;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvstore.Stages;
@@ -45,6 +47,7 @@ public final class HttpApi extends AllDirectives {
   private final ActorSystem<?> system;
   private final KvStoreSettings.Limits limits;
   private final Duration bodyReadTimeout;
+  private final Duration requestHeadTimeout;
   private final Health health;
   private final ClusterAdmin cluster;
 
@@ -55,7 +58,35 @@ public final class HttpApi extends AllDirectives {
     this.system = system;
     this.limits = settings.limits();
     this.bodyReadTimeout = settings.http().bodyReadTimeout();
+    this.requestHeadTimeout = settings.http().requestHeadTimeout();
     this.health = health;
+  }
+
+  /** What each connection of the API port runs: every route, behind the request-head deadline. */
+  public Flow<HttpRequest, HttpResponse, NotUsed> apiConnection() {
+    return connection(routes());
+  }
+
+  /**
+   * What each connection of the health port runs: only {@code /health/alive} and {@code
+   * /health/ready}, on a listener with its own connection limit, so that load balancers and
+   * orchestrators still reach them while clients hold every connection of the API port.
+   */
+  public Flow<HttpRequest, HttpResponse, NotUsed> healthConnection() {
+    return connection(concat(healthRoutes(), extractUnmatchedPath(this::notFound)));
+  }
+
+  private Flow<HttpRequest, HttpResponse, NotUsed> connection(Route route) {
+    // As Akka HTTP's own bind(route) runs it (one request at a time per connection), plus the deadline.
+    return Flow.of(HttpRequest.class).via(new RequestHeadDeadline(requestHeadTimeout)).mapAsync(1, route.handler(system));
+  }
+
+  private Route healthRoutes() {
+    return pathPrefix("health", () -> concat(path("alive", this::alive), path("ready", this::ready)));
+  }
+
+  private Route notFound(String path) {
+    return complete(JsonResponses.error(StatusCodes.NOT_FOUND, "not_found", "no endpoint at " + path));
   }
 
   public Route routes() {
@@ -65,7 +96,12 @@ public final class HttpApi extends AllDirectives {
                 StatusCodes.SERVICE_UNAVAILABLE, "timeout", "the request took too long to answer"),
         () ->
             concat(
-                pathPrefix("health", () -> concat(path("alive", this::alive), path("ready", this::ready))),
+                extractRequest(
+                    request ->
+                        KeyPath.rawKeyPart(request)
+                            .<Route>map(rawKey -> completeWithFuture(keyRequest(request, rawKey)))
+                            .orElseGet(this::reject)),
+                healthRoutes(),
                 pathPrefix(
                     "api",
                     () ->
@@ -73,18 +109,9 @@ public final class HttpApi extends AllDirectives {
                             "v1",
                             () ->
                                 concat(
-                                    pathPrefix(
-                                        "keys",
-                                        () ->
-                                            extractRequest(
-                                                request ->
-                                                    extractUnmatchedPath(
-                                                        rest -> completeWithFuture(keyRequest(request, rest))))),
+                                    path("keys", () -> extractRequest(request -> completeWithFuture(keyRequest(request, "")))),
                                     pathPrefix("cluster", this::clusterRoutes)))),
-                extractUnmatchedPath(
-                    path ->
-                        complete(
-                            JsonResponses.error(StatusCodes.NOT_FOUND, "not_found", "no endpoint at " + path)))));
+                extractUnmatchedPath(this::notFound)));
   }
 
   private Route clusterRoutes() {
@@ -137,14 +164,11 @@ public final class HttpApi extends AllDirectives {
     return complete(JsonResponses.json(StatusCodes.SERVICE_UNAVAILABLE, body));
   }
 
-  private CompletionStage<HttpResponse> keyRequest(HttpRequest request, String rest) {
-    if (!rest.isEmpty() && !rest.startsWith("/")) {
-      return CompletableFuture.completedFuture(
-          JsonResponses.error(StatusCodes.NOT_FOUND, "not_found", "no endpoint at " + request.getUri().path()));
-    }
-    String key = null;
+  /** @param rawKey the key as sent, percent-encoded: errors name it so when it does not decode */
+  private CompletionStage<HttpResponse> keyRequest(HttpRequest request, String rawKey) {
+    String key = rawKey;
     try {
-      key = KeyPath.decode(KeyPath.rawKeyPart(request).orElse(rest.isEmpty() ? "" : rest.substring(1)));
+      key = KeyPath.decode(rawKey);
       String keyForErrors = key;
       return dispatch(request, key)
           .exceptionally(failure -> errorResponse(failure, keyForErrors));
@@ -156,7 +180,8 @@ public final class HttpApi extends AllDirectives {
   private CompletionStage<HttpResponse> dispatch(HttpRequest request, String key) {
     Consistency consistency =
         header(request, CONSISTENCY_HEADER).map(Consistency::parse).orElse(null);
-    if (request.method().equals(HttpMethods.GET)) {
+    // HEAD answers as GET does; Akka renders its headers (Content-Length included) without the body.
+    if (request.method().equals(HttpMethods.GET) || request.method().equals(HttpMethods.HEAD)) {
       Optional<String> versions = request.getUri().query().get("versions");
       if (versions.isPresent()) {
         if (!versions.get().equals("all")) {
@@ -185,8 +210,8 @@ public final class HttpApi extends AllDirectives {
         JsonResponses.error(
                 StatusCodes.METHOD_NOT_ALLOWED,
                 "method_not_allowed",
-                request.method().value() + " is not supported on keys; use GET, PUT or DELETE")
-            .addHeader(RawHeader.create("Allow", "GET, PUT, DELETE")));
+                request.method().value() + " is not supported on keys; use GET, HEAD, PUT or DELETE")
+            .addHeader(RawHeader.create("Allow", "GET, HEAD, PUT, DELETE")));
   }
 
   private WriteOptions writeOptions(HttpRequest request, Consistency consistency, boolean isPut) {
@@ -207,7 +232,7 @@ public final class HttpApi extends AllDirectives {
       throw new InvalidRequestException("invalid_header", "send If-Match or If-None-Match, not both");
     }
     if (ifMatch.isPresent()) {
-      options = options.onlyIfVersion(unquote(ifMatch.get()));
+      options = options.onlyIfVersionIn(EntityTags.parseIfMatch(ifMatch.get()));
     }
     if (ifNoneMatch.isPresent()) {
       if (!isPut || !ifNoneMatch.get().trim().equals("*")) {
@@ -219,31 +244,17 @@ public final class HttpApi extends AllDirectives {
     return options;
   }
 
+  /** Digits only: {@code Long.parseLong} alone would take "+5". */
   private static long parseTtlSeconds(String text) {
-    try {
-      long seconds = Long.parseLong(text.trim());
+    String digits = text.trim();
+    if (!digits.isEmpty() && digits.length() <= 10 && digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      long seconds = Long.parseLong(digits);
       if (seconds >= 1 && seconds <= Integer.MAX_VALUE) {
         return seconds;
       }
-    } catch (NumberFormatException e) {
-      // answered below
     }
     throw new InvalidRequestException(
         "invalid_ttl", "X-TTL must be a whole number of seconds from 1 to " + Integer.MAX_VALUE + ", was '" + text + "'");
-  }
-
-  private static String unquote(String entityTag) {
-    String trimmed = entityTag.trim();
-    if (trimmed.startsWith("W/")) {
-      throw new InvalidRequestException("invalid_header", "weak entity tags are not supported in If-Match");
-    }
-    if (trimmed.length() >= 2 && trimmed.startsWith("\"") && trimmed.endsWith("\"")) {
-      return trimmed.substring(1, trimmed.length() - 1);
-    }
-    if (trimmed.isEmpty()) {
-      throw new InvalidRequestException("invalid_header", "If-Match must name a version");
-    }
-    return trimmed;
   }
 
   private CompletionStage<byte[]> readBody(HttpRequest request) {
@@ -256,7 +267,15 @@ public final class HttpApi extends AllDirectives {
     return header(request, "Accept").map(accept -> accept.contains("application/octet-stream")).orElse(false);
   }
 
+  /**
+   * A header kvstore reads, which must appear at most once: Akka would silently take the first of
+   * several, and a client that sent two meant something this node cannot guess.
+   */
   private static Optional<String> header(HttpRequest request, String name) {
+    long count = java.util.stream.StreamSupport.stream(request.getHeaders().spliterator(), false).filter(h -> h.is(name.toLowerCase(java.util.Locale.ROOT))).count();
+    if (count > 1) {
+      throw new InvalidRequestException("invalid_header", name + " must appear once, was sent " + count + " times");
+    }
     return request.getHeader(name).map(HttpHeader::value);
   }
 

@@ -1,5 +1,6 @@
 package io.kvstore.http;
 
+import akka.http.javadsl.model.HttpHeader;
 import akka.http.javadsl.model.HttpRequest;
 import io.kvstore.api.InvalidRequestException;
 import java.io.ByteArrayOutputStream;
@@ -20,29 +21,26 @@ final class KeyPath {
   private KeyPath() {}
 
   /**
-   * The key part of the request target exactly as the client sent it (Akka HTTP adds the {@code
-   * Raw-Request-URI} header, see reference.conf): Akka's own decoding would turn invalid UTF-8
-   * into replacement characters instead of an error.
+   * The key part of the request target exactly as the client sent it, when the target names a
+   * key ({@code /api/v1/keys/...}). Read from the {@code Raw-Request-URI} header that Akka HTTP
+   * adds (see reference.conf), not from Akka's parsed path: that one has dot segments removed
+   * (the keys {@code ..} and {@code %2E%2E} would name {@code /api/v1/} instead) and invalid
+   * UTF-8 turned into replacement characters instead of an error.
    */
   static Optional<String> rawKeyPart(HttpRequest request) {
-    return request
-        .getHeader(RAW_URI_HEADER)
-        .map(
-            header -> {
-              String target = header.value();
-              int query = target.indexOf('?');
-              String path = query < 0 ? target : target.substring(0, query);
-              if (!path.startsWith("/")) {
-                // absolute-form: scheme://authority/path
-                int authority = path.indexOf("//");
-                int pathStart = authority < 0 ? -1 : path.indexOf('/', authority + 2);
-                path = pathStart < 0 ? "/" : path.substring(pathStart);
-              }
-              // "", "api", "v1", "keys", then the key, which may itself contain '/'.
-              String[] parts = path.split("/", 5);
-              return parts.length == 5 ? parts[4] : "";
-            });
+    String target = request.getHeader(RAW_URI_HEADER).map(HttpHeader::value).orElseGet(() -> request.getUri().path());
+    int query = target.indexOf('?');
+    String path = query < 0 ? target : target.substring(0, query);
+    if (!path.startsWith("/")) {
+      // absolute-form: scheme://authority/path
+      int authority = path.indexOf("//");
+      int pathStart = authority < 0 ? -1 : path.indexOf('/', authority + 2);
+      path = pathStart < 0 ? "/" : path.substring(pathStart);
+    }
+    return path.startsWith(PREFIX) ? Optional.of(path.substring(PREFIX.length())) : Optional.empty();
   }
+
+  private static final String PREFIX = "/api/v1/keys/";
 
   static String decode(String encoded) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());

@@ -9,7 +9,12 @@ import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
 import akka.http.javadsl.Http;
+import akka.NotUsed;
 import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.settings.ServerSettings;
+import akka.stream.javadsl.Flow;
 import akka.serialization.SerializationExtension;
 import akka.stream.javadsl.Tcp;
 import io.kvstore.Stages;
@@ -56,7 +61,26 @@ final class Guardian {
       ClusterAdmin admin,
       NodeHealth health,
       Optional<ServerBinding> http,
+      Optional<ServerBinding> healthHttp,
       Optional<Tcp.ServerBinding> resp) {}
+
+  private static CompletableFuture<Optional<ServerBinding>> bindHttp(
+      ActorSystem<?> system,
+      KvStoreSettings settings,
+      int port,
+      java.util.function.UnaryOperator<ServerSettings> adapt,
+      Flow<HttpRequest, HttpResponse, NotUsed> connection) {
+    return Stages.direct(
+            Http.get(system)
+                .newServerAt(settings.http().host(), port)
+                .withSettings(adapt.apply(ServerSettings.create(system.classicSystem())))
+                .bindFlow(connection))
+        .thenApply(
+            binding -> {
+              binding.addToCoordinatedShutdown(settings.requestTimeout(), system);
+              return Optional.of(binding);
+            });
+  }
 
   /** Resumed, not restarted: their set-up registers listeners and subscriptions once. */
   private static <T> Behavior<T> resuming(Behavior<T> behavior) {
@@ -154,17 +178,19 @@ final class Guardian {
           ShardedKvStore store = new ShardedKvStore(system, settings, replicaClient);
           NodeHealth health = new NodeHealth(cluster, storage, topology, readiness, unallocatedShards::get);
           ClusterAdmin admin = new ClusterAdmin(system, topology, replicas, retired, settings.requestTimeout());
+          HttpApi api = new HttpApi(store, system, settings, health, admin);
           CompletableFuture<Optional<ServerBinding>> http =
               settings.http().enabled()
-                  ? Stages.direct(
-                          Http.get(system)
-                              .newServerAt(settings.http().host(), settings.http().port())
-                              .bind(new HttpApi(store, system, settings, health, admin).routes()))
-                      .thenApply(
-                          binding -> {
-                            binding.addToCoordinatedShutdown(settings.requestTimeout(), system);
-                            return Optional.of(binding);
-                          })
+                  ? bindHttp(system, settings, settings.http().port(), server -> server, api.apiConnection())
+                  : CompletableFuture.completedFuture(Optional.empty());
+          CompletableFuture<Optional<ServerBinding>> healthHttp =
+              settings.http().enabled() && settings.http().healthPort() >= 0
+                  ? bindHttp(
+                      system,
+                      settings,
+                      settings.http().healthPort(),
+                      server -> server.withMaxConnections(settings.http().healthMaxConnections()),
+                      api.healthConnection())
                   : CompletableFuture.completedFuture(Optional.empty());
           CompletableFuture<Optional<Tcp.ServerBinding>> resp =
               settings.resp().enabled()
@@ -179,7 +205,9 @@ final class Guardian {
                             return Optional.of(binding);
                           })
                   : CompletableFuture.completedFuture(Optional.empty());
-          http.thenCombine(resp, (httpBinding, respBinding) -> new Started(store, topology, replicas, admin, health, httpBinding, respBinding))
+          CompletableFuture.allOf(http, healthHttp, resp)
+              .thenApply(
+                  bound -> new Started(store, topology, replicas, admin, health, http.join(), healthHttp.join(), resp.join()))
               .whenComplete(
                   (running, failure) -> {
                     if (failure != null) {

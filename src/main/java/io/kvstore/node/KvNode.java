@@ -145,6 +145,11 @@ public final class KvNode implements AutoCloseable {
     return started.http().map(binding -> binding.localAddress().getPort());
   }
 
+  /** The bound port of the health-only HTTP listener; empty when it is off. */
+  public Optional<Integer> healthPort() {
+    return started.healthHttp().map(binding -> binding.localAddress().getPort());
+  }
+
   /** The bound Redis-protocol port; empty when RESP is disabled. */
   public Optional<Integer> respPort() {
     return started.resp().map(binding -> binding.localAddress().getPort());

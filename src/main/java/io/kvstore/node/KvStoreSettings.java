@@ -49,8 +49,21 @@ public record KvStoreSettings(
 
   public record Limits(int maxKeyBytes, int maxValueBytes) {}
 
-  /** @param enabled false for an embedded node that serves only the Java API */
-  public record Http(boolean enabled, String host, int port, Duration bodyReadTimeout) {}
+  /**
+   * @param enabled false for an embedded node that serves only the Java API
+   * @param requestHeadTimeout a connection is closed when no whole request head arrives within
+   *     this time of it being ready for one (slow clients; idle kept-alive connections)
+   * @param healthPort a second listener serving only the health endpoints; -1 for none
+   * @param healthMaxConnections that listener's own connection limit
+   */
+  public record Http(
+      boolean enabled,
+      String host,
+      int port,
+      Duration bodyReadTimeout,
+      Duration requestHeadTimeout,
+      int healthPort,
+      int healthMaxConnections) {}
 
   /** @param takeoverAfter past its expiry, a replica other than the primary expires a value itself */
   public record Ttl(Duration sweepInterval, int sweepBatch, Duration takeoverAfter) {}
@@ -72,7 +85,10 @@ public record KvStoreSettings(
             kv.getBoolean("http.enabled"),
             kv.getString("http.host"),
             kv.getInt("http.port"),
-            kv.getDuration("http.body-read-timeout")),
+            kv.getDuration("http.body-read-timeout"),
+            kv.getDuration("http.request-head-timeout"),
+            kv.getInt("http.health-port"),
+            kv.getInt("http.health-max-connections")),
         RespSettings.fromConfig(kv.getConfig("resp")),
         new Ttl(kv.getDuration("ttl.sweep-interval"), kv.getInt("ttl.sweep-batch"), kv.getDuration("ttl.takeover-after")),
         EntitySettings.fromConfig(kv.getConfig("entity")),

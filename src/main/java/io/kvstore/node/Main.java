@@ -27,6 +27,9 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--http-host", description = "HTTP bind address (kvstore.http.host)")
   private String httpHost;
 
+  @Option(names = "--health-port", description = "health-only HTTP port (kvstore.http.health-port), 0 = any free port, -1 = none")
+  private Integer healthPort;
+
   @Option(names = "--resp-port", description = "Redis-protocol port (kvstore.resp.port), 0 = any free port")
   private Integer respPort;
 
@@ -66,12 +69,14 @@ public final class Main implements Callable<Integer> {
   public Integer call() throws Exception {
     KvNode node = KvNode.start(overrides());
     System.out.printf(
-        "kvstore node %s ready: HTTP on %s:%s, RESP on %s:%s, data in %s%n",
+        "kvstore node %s ready: HTTP on %s:%s, RESP on %s:%s, health on %s:%s, data in %s%n",
         node.settings().nodeId(),
         node.settings().http().host(),
         node.httpPort().map(String::valueOf).orElse("-"),
         node.settings().resp().host(),
         node.respPort().map(String::valueOf).orElse("-"),
+        node.settings().http().host(),
+        node.healthPort().map(String::valueOf).orElse("-"),
         node.settings().storage().directory().toAbsolutePath());
     node.system().getWhenTerminated().toCompletableFuture().join();
     return 0;
@@ -84,6 +89,9 @@ public final class Main implements Callable<Integer> {
     }
     if (httpPort != null) {
       values.put("kvstore.http.port", httpPort);
+    }
+    if (healthPort != null) {
+      values.put("kvstore.http.health-port", healthPort);
     }
     if (respPort != null) {
       values.put("kvstore.resp.port", respPort);

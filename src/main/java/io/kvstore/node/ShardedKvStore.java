@@ -220,7 +220,7 @@ public final class ShardedKvStore implements KvStore {
     if (options.ifAbsent()) {
       return Precondition.absent();
     }
-    return options.ifMatch() == null ? Precondition.NONE : Precondition.matching(options.ifMatch());
+    return options.ifMatch() == null ? Precondition.NONE : Precondition.matchingAny(options.ifMatch());
   }
 
   private static void throwIfRefused(KeyEntity.Refusal refusal) {

@@ -146,6 +146,78 @@ class HttpApiTest {
   }
 
   @Test
+  void ifMatchWithSeveralTagsWritesOverAnyOfThem() {
+    String v1 = json(http.put(path("cas-list"), bytes("one"))).get("version").asText();
+    HttpResponse<byte[]> ok =
+        http.send(
+            http.request(path("cas-list"))
+                .header("If-Match", "\"v9-nope.0-node1\", \"" + v1 + "\"")
+                .PUT(HttpRequest.BodyPublishers.ofString("two"))
+                .build());
+    assertEquals(200, ok.statusCode());
+    HttpResponse<byte[]> noneMatch =
+        http.send(
+            http.request(path("cas-list"))
+                .header("If-Match", "\"" + v1 + "\", \"v9-nope.0-node1\"")
+                .PUT(HttpRequest.BodyPublishers.ofString("three"))
+                .build());
+    assertEquals(json(ok).get("version").asText(), assertError(noneMatch, 409, "conflict").get("current_version").asText());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\"unbalanced", "\"a\" \"b\"", "\"a\"x", ",", "W/\"a\"", "a*"})
+  void aMalformedIfMatchIs400NotAConflict(String ifMatch) {
+    http.put(path("cas-bad"), bytes("one"));
+    assertError(
+        http.send(http.request(path("cas-bad")).header("If-Match", ifMatch).PUT(HttpRequest.BodyPublishers.ofString("x")).build()),
+        400,
+        "invalid_header");
+    assertEquals("one", new String(Base64.getDecoder().decode(json(http.get(path("cas-bad"))).get("value").asText()), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void xTtlIsDigitsOnlyAndOnlyOnce() throws Exception {
+    assertError(
+        http.send(http.request(path("ttl-strict")).header("X-TTL", "+5").PUT(HttpRequest.BodyPublishers.ofString("x")).build()),
+        400,
+        "invalid_ttl");
+    try (var exchange = http.raw()) {
+      exchange
+          .write("PUT " + path("ttl-strict") + " HTTP/1.1\r\nHost: x\r\nX-TTL: 60\r\nX-TTL: 5\r\nContent-Length: 1\r\n\r\nx")
+          .read()
+          .assertError(400, "invalid_header");
+    }
+    assertError(http.get(path("ttl-strict")), 404, "not_found");
+  }
+
+  @Test
+  void headOnAKeyAnswersLikeGetWithoutTheBody() throws Exception {
+    String version = json(http.put(path("headed"), bytes("twelve bytes"))).get("version").asText();
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.httpPort().orElseThrow())) {
+      socket.setSoTimeout(15_000);
+      socket.getOutputStream().write(
+          ("HEAD " + path("headed") + " HTTP/1.1\r\nHost: x\r\nAccept: application/octet-stream\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+      assertTrue(answer.startsWith("http/1.1 200 "), answer);
+      assertTrue(answer.contains("\r\netag: \"" + version.toLowerCase(java.util.Locale.ROOT) + "\"\r\n"), answer);
+      // Akka HTTP 10.5 never renders Content-Length on a HEAD answer (HttpMethods.HEAD forbids it).
+      assertTrue(answer.endsWith("\r\n\r\n"), "no body: " + answer);
+    }
+    assertEquals(404, http.send(http.request(path("never-written")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build()).statusCode());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"..", ".", "a/../b", "%2E%2E", "%2e"})
+  void dotSegmentsAreKeysLikeAnyOther(String encoded) {
+    String key = KeyPath.decode(encoded);
+    assertEquals(200, http.put("/api/v1/keys/" + encoded, bytes("dots " + key)).statusCode());
+    JsonNode read = json(http.get("/api/v1/keys/" + encoded));
+    assertEquals(key, read.get("key").asText());
+    assertEquals("dots " + key, new String(Base64.getDecoder().decode(read.get("value").asText()), StandardCharsets.UTF_8));
+  }
+
+  @Test
   void ifNoneMatchStarCreatesOnlyOnce() {
     HttpRequest create =
         http.request(path("create-once")).header("If-None-Match", "*").PUT(HttpRequest.BodyPublishers.ofString("first")).build();
@@ -232,8 +304,9 @@ class HttpApiTest {
   }
 
   @Test
-  void percentEscapesThatAreNotUtf8Are400() {
-    assertError(http.get("/api/v1/keys/bad%C3%28"), 400, "invalid_key");
+  void percentEscapesThatAreNotUtf8Are400AndNameTheKeyAsSent() {
+    assertEquals("bad%C3%28", assertError(http.get("/api/v1/keys/bad%C3%28"), 400, "invalid_key").get("key").asText());
+    assertEquals("%FF", assertError(http.get("/api/v1/keys/%FF"), 400, "invalid_key").get("key").asText());
   }
 
   @Test
@@ -304,7 +377,7 @@ class HttpApiTest {
     assertError(http.get("/api/v1/keysx/a"), 404, "not_found");
     HttpResponse<byte[]> post = http.send(http.request(path("a")).POST(HttpRequest.BodyPublishers.ofString("x")).build());
     assertError(post, 405, "method_not_allowed");
-    assertEquals("GET, PUT, DELETE", post.headers().firstValue("Allow").orElseThrow());
+    assertEquals("GET, HEAD, PUT, DELETE", post.headers().firstValue("Allow").orElseThrow());
   }
 
   @Test

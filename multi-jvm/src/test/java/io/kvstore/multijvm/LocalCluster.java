@@ -128,6 +128,10 @@ final class LocalCluster implements AutoCloseable {
     return nodes[index];
   }
 
+  int remotePort(int index) {
+    return remotePorts[index];
+  }
+
   int httpPort(int index) {
     return nodes[index].httpPort();
   }

@@ -20,15 +20,18 @@ import java.util.regex.Pattern;
  * on ephemeral ports; its output goes to a log file for post-mortems.
  */
 public final class NodeProcess implements AutoCloseable {
-  private static final Pattern READY = Pattern.compile("ready: HTTP on [^:]+:(\\d+)");
+  private static final Pattern READY = Pattern.compile("ready: HTTP on [^:]+:(\\d+), .* health on [^:]+:(\\d+|-)");
+
+  /** The ports a node printed when it was ready; the health port is -1 when it has none. */
+  private record Ports(int http, int health) {}
 
   private final Process process;
-  private final int httpPort;
+  private final Ports ports;
   private final Path log;
 
-  private NodeProcess(Process process, int httpPort, Path log) {
+  private NodeProcess(Process process, Ports ports, Path log) {
     this.process = process;
-    this.httpPort = httpPort;
+    this.ports = ports;
     this.log = log;
   }
 
@@ -59,6 +62,8 @@ public final class NodeProcess implements AutoCloseable {
     command.addAll(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx512m",
+        // Several test nodes share a host: their health listeners too take any free port.
+        "-Dkvstore.http.health-port=0",
         // Test machines may have little free disk; the production floor is 256 MiB.
         "-Dkvstore.storage.min-free-space=16MiB"));
     options.stream().filter(o -> o.startsWith("-D")).forEach(command::add);
@@ -67,7 +72,7 @@ public final class NodeProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(environment);
     Process process = builder.start();
-    CompletableFuture<Integer> port = new CompletableFuture<>();
+    CompletableFuture<Ports> port = new CompletableFuture<>();
     Thread pump =
         new Thread(
             () -> {
@@ -81,7 +86,8 @@ public final class NodeProcess implements AutoCloseable {
                   out.flush();
                   Matcher ready = READY.matcher(line);
                   if (ready.find()) {
-                    port.complete(Integer.parseInt(ready.group(1)));
+                    port.complete(
+                        new Ports(Integer.parseInt(ready.group(1)), ready.group(2).equals("-") ? -1 : Integer.parseInt(ready.group(2))));
                   }
                 }
               } catch (IOException e) {
@@ -101,12 +107,29 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   public int httpPort() {
-    return httpPort;
+    return ports.http();
+  }
+
+  /** The health-only HTTP listener's port (each test node gets a free one). */
+  public int healthPort() {
+    return ports.health();
   }
 
   public Path log() {
     return log;
   }
+
+  /** CPU time (user + system) the node's process has used so far, from /proc. */
+  public Duration cpuTime() throws java.io.IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th overall.
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS_PER_SECOND);
+  }
+
+  /** Linux's USER_HZ, the unit of /proc's CPU times, on every architecture it runs here. */
+  private static final long CLOCK_TICKS_PER_SECOND = 100;
 
   public long pid() {
     return process.pid();
