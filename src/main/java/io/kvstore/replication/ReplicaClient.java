@@ -8,6 +8,7 @@ import io.kvstore.api.Consistency;
 import io.kvstore.api.UnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,7 +87,7 @@ public final class ReplicaClient implements Replication {
     // without its owner's sync could vanish from the owner's state should its journal fail.
     int self = replicas.contains(topology.selfId()) ? 1 : 0;
     int othersNeeded = required(consistency, replicas.size()) - self;
-    Tally tally = new Tally(othersNeeded, replicas.size() - self);
+    QuorumTally tally = new QuorumTally(othersNeeded, replicas.size() - self);
     CompletableFuture<Void> othersSynced = new CompletableFuture<>();
     if (othersNeeded <= 0) {
       othersSynced.complete(null);
@@ -105,7 +106,7 @@ public final class ReplicaClient implements Replication {
                   }
                 } else {
                   hints.add(replica, key, register);
-                  if (tally.fail()) {
+                  if (tally.fail(shortfall(replica, failure))) {
                     othersSynced.completeExceptionally(writeFailure(key, consistency, tally));
                   }
                 }
@@ -130,14 +131,23 @@ public final class ReplicaClient implements Replication {
     }
   }
 
-  private UnavailableException writeFailure(String key, Consistency consistency, Tally tally) {
+  /**
+   * Names the replicas that made the write or read impossible, and why: the count of successes
+   * at that moment would mislead, since other answers may still be on their way.
+   */
+  private UnavailableException writeFailure(String key, Consistency consistency, QuorumTally tally) {
     return new UnavailableException(
         "replication_failed",
-        consistency + " write of '" + key + "' was synced on " + tally.successes() + " of the " + tally.needed
-            + " replicas it needs besides its owner within " + timeout.toMillis()
-            + " ms. It may have been applied partially and may still become visible; read the key to find out.",
+        consistency + " write of '" + key + "' cannot be synced on the " + tally.needed()
+            + " replicas it needs besides its owner: " + String.join("; ", tally.shortfalls())
+            + ". It may have been applied partially and may still become visible; read the key to find out.",
         true,
         null);
+  }
+
+  private String shortfall(String replica, Throwable failure) {
+    Throwable cause = Stages.cause(failure);
+    return replica + ": " + (cause instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms" : cause.getMessage());
   }
 
   @Override
@@ -160,7 +170,7 @@ public final class ReplicaClient implements Replication {
     if (replicas.isEmpty()) {
       return CompletableFuture.failedFuture(noRing(false));
     }
-    Tally tally = new Tally(needed, replicas.size());
+    QuorumTally tally = new QuorumTally(needed, replicas.size());
     CompletableFuture<Register> result = new CompletableFuture<>();
     List<ReplicaEndpoint.ReadReply> replies = new ArrayList<>();
     List<CompletableFuture<Void>> answered = new ArrayList<>();
@@ -188,7 +198,7 @@ public final class ReplicaClient implements Replication {
                     if (tally.succeed()) {
                       result.complete(mergeOf(replies));
                     }
-                  } else if (tally.fail()) {
+                  } else if (tally.fail(answer != null ? replica + ": still catching up" : shortfall(replica, failure))) {
                     result.completeExceptionally(readFailure(key, consistency, replicas, tally));
                   }
                 }
@@ -199,11 +209,11 @@ public final class ReplicaClient implements Replication {
     return result;
   }
 
-  private UnavailableException readFailure(String key, Consistency consistency, List<String> replicas, Tally tally) {
+  private UnavailableException readFailure(String key, Consistency consistency, List<String> replicas, QuorumTally tally) {
     return new UnavailableException(
         "insufficient_replicas",
-        consistency + " read of '" + key + "' needs " + tally.needed + " of the replicas " + replicas
-            + " up to date and answering; " + tally.successes() + " did within " + timeout.toMillis() + " ms.",
+        consistency + " read of '" + key + "' needs " + tally.needed() + " of the replicas " + replicas
+            + " up to date and answering: " + String.join("; ", tally.shortfalls()) + ".",
         false,
         null);
   }
@@ -255,32 +265,5 @@ public final class ReplicaClient implements Replication {
   private <R> CompletableFuture<R> ask(
       ActorRef<ReplicaEndpoint.Command> endpoint, Function<ActorRef<R>, ReplicaEndpoint.Command> message) {
     return Stages.direct(AskPattern.ask(endpoint, message::apply, timeout, system.scheduler()));
-  }
-
-  /** Counts answers toward a needed number; says when the outcome becomes certain (once each). */
-  private static final class Tally {
-    private final int needed;
-    private final int total;
-    private int successes;
-    private int failures;
-
-    Tally(int needed, int total) {
-      this.needed = needed;
-      this.total = total;
-    }
-
-    synchronized int successes() {
-      return successes;
-    }
-
-    /** @return true for the success that reaches the needed number */
-    synchronized boolean succeed() {
-      return ++successes == needed;
-    }
-
-    /** @return true for the failure that makes the needed number unreachable */
-    synchronized boolean fail() {
-      return total - ++failures == needed - 1;
-    }
   }
 }
