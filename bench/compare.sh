@@ -73,7 +73,7 @@ out="$root/bench/results/compare-$stamp.txt"
   redis_bench redis-aof-P16 set,get 16 50 $redis_port
   stop_redis
 
-  KVSTORE_JAVA_OPTS="-Xmx1g" "$root/bin/kvstore" --data-dir "$work/node" --http-port 18080 --resp-port 16380 \
+  KVSTORE_JAVA_OPTS="-Xmx1g" "$root/bin/kvstore" --data-dir "$work/node" --http-port 18080 --health-port 0 --resp-port 16380 \
     --remote-port 0 >"$work/node.log" 2>&1 &
   node_pid=$!
   for _ in $(seq 1 240); do grep -q "ready: HTTP" "$work/node.log" && break; sleep 0.5; done

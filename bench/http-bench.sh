@@ -17,7 +17,7 @@ fi
 
 data="$(mktemp -d)"
 log="$data/node.log"
-KVSTORE_JAVA_OPTS="-Xmx2g ${KVSTORE_JAVA_OPTS:-}" "$root/bin/kvstore" --data-dir "$data/db" --http-port 0 --remote-port 0 >"$log" 2>&1 &
+KVSTORE_JAVA_OPTS="-Xmx2g ${KVSTORE_JAVA_OPTS:-}" "$root/bin/kvstore" --data-dir "$data/db" --http-port 0 --health-port 0 --remote-port 0 >"$log" 2>&1 &
 node=$!
 trap 'kill $node 2>/dev/null; wait $node 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 120); do

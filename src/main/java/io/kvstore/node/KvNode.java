@@ -140,6 +140,28 @@ public final class KvNode implements AutoCloseable {
     return started.health().notReadyReasons();
   }
 
+  /** Completes once {@link #notReadyReasons()} is empty, as {@code /health/ready} answers 200. */
+  public java.util.concurrent.CompletionStage<Void> whenReady() {
+    CompletableFuture<Void> ready = new CompletableFuture<>();
+    akka.actor.Cancellable poll =
+        system
+            .scheduler()
+            .scheduleAtFixedRate(
+                READINESS_POLL,
+                READINESS_POLL,
+                () -> {
+                  if (notReadyReasons().isEmpty()) {
+                    ready.complete(null);
+                  }
+                },
+                system.executionContext());
+    ready.whenComplete((done, failure) -> poll.cancel());
+    system.getWhenTerminated().thenRun(() -> ready.cancel(false));
+    return ready;
+  }
+
+  private static final Duration READINESS_POLL = Duration.ofMillis(200);
+
   /** The bound HTTP port; empty when HTTP is disabled. */
   public Optional<Integer> httpPort() {
     return started.http().map(binding -> binding.localAddress().getPort());

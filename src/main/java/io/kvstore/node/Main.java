@@ -68,9 +68,19 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     KvNode node = KvNode.start(overrides());
+    // Serving: in a ring, listening. Ready: what /health/ready says, once every partition here
+    // has caught up, which takes a few seconds more (and for ever for a node awaiting its join).
+    announce(node, "serving");
+    node.whenReady().thenRun(() -> announce(node, "ready"));
+    node.system().getWhenTerminated().toCompletableFuture().join();
+    return 0;
+  }
+
+  private static void announce(KvNode node, String state) {
     System.out.printf(
-        "kvstore node %s ready: HTTP on %s:%s, RESP on %s:%s, health on %s:%s, data in %s%n",
+        "kvstore node %s %s: HTTP on %s:%s, RESP on %s:%s, health on %s:%s, data in %s%n",
         node.settings().nodeId(),
+        state,
         node.settings().http().host(),
         node.httpPort().map(String::valueOf).orElse("-"),
         node.settings().resp().host(),
@@ -78,8 +88,6 @@ public final class Main implements Callable<Integer> {
         node.settings().http().host(),
         node.healthPort().map(String::valueOf).orElse("-"),
         node.settings().storage().directory().toAbsolutePath());
-    node.system().getWhenTerminated().toCompletableFuture().join();
-    return 0;
   }
 
   private Config overrides() {

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * on ephemeral ports; its output goes to a log file for post-mortems.
  */
 public final class NodeProcess implements AutoCloseable {
-  private static final Pattern READY = Pattern.compile("ready: HTTP on [^:]+:(\\d+), .* health on [^:]+:(\\d+|-)");
+  // Serving, not ready: a test decides itself how long a node may take to catch up.
+  private static final Pattern READY = Pattern.compile("serving: HTTP on [^:]+:(\\d+), .* health on [^:]+:(\\d+|-)");
 
   /** The ports a node printed when it was ready; the health port is -1 when it has none. */
   private record Ports(int http, int health) {}
