@@ -15,6 +15,7 @@ import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.http.scaladsl.model.EntityStreamSizeException;
+import akka.http.javadsl.settings.ServerSettings;
 import akka.stream.javadsl.Flow;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -60,6 +61,15 @@ public final class HttpApi extends AllDirectives {
     this.bodyReadTimeout = settings.http().bodyReadTimeout();
     this.requestHeadTimeout = settings.http().requestHeadTimeout();
     this.health = health;
+  }
+
+  /**
+   * Akka HTTP's server settings with kvstore's answer to requests still pending when a stopping
+   * node's termination deadline passes: JSON like every other error (Akka's own is an empty 503).
+   */
+  public static ServerSettings withJsonTerminationAnswer(ServerSettings settings) {
+    return settings.withTerminationDeadlineExceededResponse(
+        JsonResponses.error(StatusCodes.SERVICE_UNAVAILABLE, "shutting_down", "this node is shutting down; retry on another node"));
   }
 
   /** What each connection of the API port runs: every route, behind the request-head deadline. */

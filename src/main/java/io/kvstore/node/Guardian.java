@@ -73,7 +73,7 @@ final class Guardian {
     return Stages.direct(
             Http.get(system)
                 .newServerAt(settings.http().host(), port)
-                .withSettings(adapt.apply(ServerSettings.create(system.classicSystem())))
+                .withSettings(adapt.apply(HttpApi.withJsonTerminationAnswer(ServerSettings.create(system.classicSystem()))))
                 .bindFlow(connection))
         .thenApply(
             binding -> {
