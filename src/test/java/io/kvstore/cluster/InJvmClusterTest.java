@@ -22,8 +22,6 @@ import io.kvstore.storage.RocksDbStorage;
 import io.kvstore.replication.Ring;
 import io.kvstore.testing.Eventually;
 import akka.serialization.SerializationExtension;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,32 +51,22 @@ class InJvmClusterTest {
     nodes.forEach(KvNode::close);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
-  }
-
   private List<KvNode> startCluster(int size) throws Exception {
     return startCluster(size, Map.of());
   }
 
+  /**
+   * Every node binds Artery to a port of its own choosing (0), so no port is picked, released and
+   * bound later (another process could take it meanwhile): node1 starts first and founds the
+   * cluster, the others join it at the address it bound.
+   */
   private List<KvNode> startCluster(int size, Map<String, Object> extraConfig) throws Exception {
-    int[] ports = new int[size];
-    for (int i = 0; i < size; i++) {
-      ports[i] = freePort();
-    }
-    String seed = "akka://kvstore@127.0.0.1:" + ports[0];
+    KvNode first = KvNode.start(ConfigFactory.parseMap(nodeConfig(1, List.of(), extraConfig)));
+    nodes.add(first);
+    String seed = "akka://kvstore@127.0.0.1:" + first.system().address().getPort().orElseThrow();
     List<CompletableFuture<KvNode>> starting = new ArrayList<>();
-    for (int i = 0; i < size; i++) {
-      Map<String, Object> config = new HashMap<>();
-      config.put("kvstore.node-id", "node" + (i + 1));
-      config.put("kvstore.storage.directory", directory.resolve("node" + (i + 1)).toString());
-      config.put("kvstore.http.enabled", false);
-      config.put("kvstore.partitions", PARTITIONS);
-      config.put("akka.remote.artery.canonical.port", ports[i]);
-      config.put("akka.cluster.seed-nodes", List.of(seed));
-      config.putAll(extraConfig);
+    for (int i = 2; i <= size; i++) {
+      Map<String, Object> config = nodeConfig(i, List.of(seed), extraConfig);
       starting.add(CompletableFuture.supplyAsync(() -> KvNode.start(ConfigFactory.parseMap(config))));
     }
     for (CompletableFuture<KvNode> node : starting) {
@@ -90,6 +78,18 @@ class InJvmClusterTest {
     // Ready, as a load balancer would wait for: every node caught up with its peers.
     Eventually.within(Duration.ofSeconds(30), () -> nodes.forEach(n -> assertEquals(List.of(), n.notReadyReasons())));
     return nodes;
+  }
+
+  private Map<String, Object> nodeConfig(int index, List<String> seeds, Map<String, Object> extraConfig) {
+    Map<String, Object> config = new HashMap<>();
+    config.put("kvstore.node-id", "node" + index);
+    config.put("kvstore.storage.directory", directory.resolve("node" + index).toString());
+    config.put("kvstore.http.enabled", false);
+    config.put("kvstore.partitions", PARTITIONS);
+    config.put("akka.remote.artery.canonical.port", 0);
+    config.put("akka.cluster.seed-nodes", seeds);
+    config.putAll(extraConfig);
+    return config;
   }
 
   private static void writeOneKeyPerPartition(List<KvNode> cluster) {
