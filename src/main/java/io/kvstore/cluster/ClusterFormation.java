@@ -23,10 +23,11 @@ import java.util.Map;
  * Brings this node into its cluster at start-up (in place of Akka's automatic seed-node join),
  * and tells other starting nodes whether this one is a member.
  *
- * <p>A node that remembers a ring with other members asks Akka to join one of the other seed
- * nodes and never itself; meanwhile it asks the other seeds' formation actors every probe
- * interval whether they are members, and founds a new cluster only when {@link FormationRule}
- * allows it. Other nodes join exactly as Akka's seed-node process has them join.
+ * <p>A node that remembers a ring with other members, and the first seed node of a fresh
+ * cluster, ask Akka to join one of the other seed nodes and never themselves; meanwhile they ask
+ * the other seeds' formation actors every probe interval whether they are members, and found a
+ * new cluster only when {@link FormationRule} allows it. Other nodes join as Akka's seed-node
+ * process has them join (which never joins a node that is not the first seed to itself).
  */
 public final class ClusterFormation extends AbstractBehavior<ClusterFormation.Command> {
   /** The actor's name under the user guardian: other nodes address it by path before any membership. */
@@ -66,6 +67,9 @@ public final class ClusterFormation extends AbstractBehavior<ClusterFormation.Co
   private final TimerScheduler<Command> timers;
   /** The latest answer of each node to the probes of the current round. */
   private final Map<String, Answer> lastRound = new HashMap<>();
+  /** Whether the answers of a round let this node found a cluster; set when it probes. */
+  private java.util.function.Predicate<java.util.Collection<Answer>> mayFound = answers -> false;
+  private String founding = "";
 
   private ClusterFormation(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings) {
     super(context);
@@ -80,9 +84,16 @@ public final class ClusterFormation extends AbstractBehavior<ClusterFormation.Co
     if (settings.awaitJoin()) {
       return;
     }
-    if (!FormationRule.remembersOthers(settings.nodeId(), settings.remembered())) {
-      // A fresh cluster forms as Akka forms it: the first seed joins itself when no other is a member.
-      cluster.manager().tell(settings.seedNodes().isEmpty() ? Join.create(self) : new JoinSeedNodes(settings.seedNodes()));
+    if (otherSeeds.isEmpty() && !FormationRule.remembersOthers(settings.nodeId(), settings.remembered())) {
+      cluster.manager().tell(Join.create(self));
+    } else if (!FormationRule.remembersOthers(settings.nodeId(), settings.remembered())) {
+      cluster.manager().tell(new JoinSeedNodes(otherSeeds));
+      if (settings.seedNodes().get(0).equals(self)) {
+        int seedCount = settings.seedNodes().size();
+        mayFound = answers -> FormationRule.mayFoundFresh(seedCount, answers);
+        founding = "a majority of the " + seedCount + " seed nodes";
+        timers.startTimerWithFixedDelay(ProbeRound.INSTANCE, Duration.ZERO, settings.probeInterval());
+      }
     } else if (otherSeeds.isEmpty()) {
       context
           .getLog()
@@ -93,6 +104,8 @@ public final class ClusterFormation extends AbstractBehavior<ClusterFormation.Co
     } else {
       context.getLog().info("joining the members of the last ring {} through seed nodes {}", settings.remembered(), otherSeeds);
       cluster.manager().tell(new JoinSeedNodes(otherSeeds));
+      mayFound = answers -> FormationRule.mayFound(settings.nodeId(), settings.remembered(), answers);
+      founding = "a majority of the last ring " + settings.remembered();
       timers.startTimerWithFixedDelay(ProbeRound.INSTANCE, Duration.ZERO, settings.probeInterval());
     }
   }
@@ -120,13 +133,10 @@ public final class ClusterFormation extends AbstractBehavior<ClusterFormation.Co
     if (isMember()) {
       return stopProbing();
     }
-    if (FormationRule.mayFound(settings.nodeId(), settings.remembered(), lastRound.values())) {
+    if (mayFound.test(lastRound.values())) {
       getContext()
           .getLog()
-          .info(
-              "founding a new cluster: {} of the last ring {} are waiting to join and none is a member",
-              lastRound.keySet(),
-              settings.remembered());
+          .info("founding a new cluster: {} wait to join with this node, {}, and none is a member", lastRound.keySet(), founding);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
       return stopProbing();
     }

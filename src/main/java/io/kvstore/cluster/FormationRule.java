@@ -18,8 +18,12 @@ import java.util.TreeSet;
  * of a whole cluster pick one founder. Two majorities of one ring always share a node, and a
  * node waits while any answer comes from a member.
  *
- * <p>A fresh node (nothing remembered) and a node whose last ring held only itself follow
- * Akka's seed-node process unchanged.
+ * <p>A fresh node (nothing remembered, or a last ring of itself alone) has no ring to go by:
+ * the first of the seed nodes founds the cluster once a strict majority of the seed nodes,
+ * itself included, wait to join and none is a member ({@link #mayFoundFresh}). Akka's first seed
+ * would also found one when no other seed answers within its seed-node timeout, and a node whose
+ * data was wiped, restarted into a cluster that answers late, would found a second cluster. The
+ * other seeds join as Akka has them join.
  */
 public final class FormationRule {
   private FormationRule() {}
@@ -27,6 +31,15 @@ public final class FormationRule {
   /** Whether {@code self} must leave forming to the rule instead of Akka's seed-node process. */
   public static boolean remembersOthers(String self, Collection<String> remembered) {
     return remembered.stream().anyMatch(id -> !id.equals(self));
+  }
+
+  /**
+   * @param seedNodes how many seed nodes there are, the first seed (which asks) among them
+   * @param answers what the other seed nodes answered during the last probe round, one per node
+   * @return whether the first seed, a fresh node, founds the cluster now
+   */
+  public static boolean mayFoundFresh(int seedNodes, Collection<ClusterFormation.Answer> answers) {
+    return answers.stream().noneMatch(ClusterFormation.Answer::member) && (answers.size() + 1L) * 2 > seedNodes;
   }
 
   /**

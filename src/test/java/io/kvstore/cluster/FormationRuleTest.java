@@ -52,7 +52,18 @@ class FormationRuleTest {
   }
 
   @Test
-  void onlyARingWithOtherMembersTakesFormingAwayFromAkka() {
+  void aFreshFirstSeedFoundsOnlyWithAMajorityOfTheSeedsWaitingAndNoMember() {
+    // A wiped first seed restarted into a cluster whose members answer late hears nothing: Akka's
+    // own first seed would found a second cluster at its seed-node timeout.
+    assertFalse(FormationRule.mayFoundFresh(3, List.of()));
+    assertTrue(FormationRule.mayFoundFresh(3, List.of(new Answer("node2", false))));
+    assertFalse(FormationRule.mayFoundFresh(3, List.of(new Answer("node2", false), new Answer("node3", true))));
+    assertFalse(FormationRule.mayFoundFresh(5, List.of(new Answer("node2", false))));
+    assertTrue(FormationRule.mayFoundFresh(5, List.of(new Answer("node2", false), new Answer("node5", false))));
+  }
+
+  @Test
+  void onlyARingWithOtherMembersCountsAsRemembered() {
     assertFalse(FormationRule.remembersOthers("node1", List.of()));
     assertFalse(FormationRule.remembersOthers("node1", List.of("node1")));
     assertTrue(FormationRule.remembersOthers("node1", RING));

@@ -47,6 +47,23 @@ class RestartedSeedIT {
       String log = logOf(cluster, 0);
       assertFalse(log.contains("is JOINING itself"), "the restarted node formed a cluster of its own");
       assertEquals("1", http.get(cluster.httpPort(0), "before", "LINEARIZABLE").body());
+
+      // Again with its data directory wiped: a fresh node remembers no ring, and still must not
+      // found a cluster beside the members however late they answer.
+      cluster.kill(0);
+      try (var files = Files.walk(root.resolve(LocalCluster.nodeId(0)))) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+      cluster.node(1).pause();
+      cluster.node(2).pause();
+      CompletableFuture<Void> fresh = CompletableFuture.runAsync(() -> cluster.startNode(0));
+      Eventually.within(Duration.ofSeconds(60), () -> assertTrue(logOf(cluster, 0).contains("Couldn't join seed nodes after [2] attempts")));
+      cluster.node(1).resume();
+      cluster.node(2).resume();
+      fresh.get(90, TimeUnit.SECONDS);
+      cluster.awaitReady(List.of(0, 1, 2), Duration.ofSeconds(60));
+      assertFalse(logOf(cluster, 0).contains("is JOINING itself"), "the wiped node formed a cluster of its own");
+      assertEquals("1", http.get(cluster.httpPort(0), "before", "LINEARIZABLE").body());
     }
   }
 
