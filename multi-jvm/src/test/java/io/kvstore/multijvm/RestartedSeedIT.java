@@ -37,8 +37,9 @@ class RestartedSeedIT {
       // Akka's first seed node would join itself.
       cluster.node(1).pause();
       cluster.node(2).pause();
+      Path previousLog = cluster.newestLog(0);
       CompletableFuture<Void> restart = CompletableFuture.runAsync(() -> cluster.startNode(0));
-      Eventually.within(Duration.ofSeconds(60), () -> assertTrue(logOf(cluster, 0).contains("Couldn't join seed nodes after [2] attempts")));
+      awaitInNewLog(cluster, previousLog, "Couldn't join seed nodes after [2] attempts");
       cluster.node(1).resume();
       cluster.node(2).resume();
 
@@ -56,8 +57,9 @@ class RestartedSeedIT {
       }
       cluster.node(1).pause();
       cluster.node(2).pause();
+      Path beforeWipe = cluster.newestLog(0);
       CompletableFuture<Void> fresh = CompletableFuture.runAsync(() -> cluster.startNode(0));
-      Eventually.within(Duration.ofSeconds(60), () -> assertTrue(logOf(cluster, 0).contains("Couldn't join seed nodes after [2] attempts")));
+      awaitInNewLog(cluster, beforeWipe, "Couldn't join seed nodes after [2] attempts");
       cluster.node(1).resume();
       cluster.node(2).resume();
       fresh.get(90, TimeUnit.SECONDS);
@@ -106,6 +108,20 @@ class RestartedSeedIT {
       }
       assertEquals("3", http.get(cluster.httpPort(2), "kept", "LINEARIZABLE").body());
     }
+  }
+
+  /** Waits until node1's process started after {@code previous} was written logs {@code text}. */
+  private static void awaitInNewLog(LocalCluster cluster, Path previous, String text) {
+    Eventually.within(
+        Duration.ofSeconds(60),
+        () -> {
+          try {
+            Path log = cluster.newestLog(0);
+            assertTrue(!log.equals(previous) && Files.readString(log).contains(text), "the restarted node's log says: " + text);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
   }
 
   private static String logOf(LocalCluster cluster, int index) {
