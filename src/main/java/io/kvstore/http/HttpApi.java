@@ -190,7 +190,7 @@ public final class HttpApi extends AllDirectives {
   private CompletionStage<HttpResponse> dispatch(HttpRequest request, String key) {
     Consistency consistency =
         header(request, CONSISTENCY_HEADER).map(Consistency::parse).orElse(null);
-    // HEAD answers as GET does; Akka renders its headers (Content-Length included) without the body.
+    // HEAD answers as GET does; Akka sends the headers without the body (and no Content-Length).
     if (request.method().equals(HttpMethods.GET) || request.method().equals(HttpMethods.HEAD)) {
       Optional<String> versions = request.getUri().query().get("versions");
       if (versions.isPresent()) {
