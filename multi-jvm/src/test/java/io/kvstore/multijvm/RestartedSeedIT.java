@@ -33,21 +33,7 @@ class RestartedSeedIT {
       assertEquals(200, http.put(cluster.httpPort(1), "before", "1", "QUORUM").status());
       cluster.kill(0);
 
-      // The members answer nothing while stopped: longer than the seed-node timeout, after which
-      // Akka's first seed node would join itself.
-      cluster.node(1).pause();
-      cluster.node(2).pause();
-      Path previousLog = cluster.newestLog(0);
-      CompletableFuture<Void> restart = CompletableFuture.runAsync(() -> cluster.startNode(0));
-      awaitInNewLog(cluster, previousLog, "Couldn't join seed nodes after [2] attempts");
-      cluster.node(1).resume();
-      cluster.node(2).resume();
-
-      restart.get(90, TimeUnit.SECONDS);
-      cluster.awaitReady(List.of(0, 1, 2), Duration.ofSeconds(60));
-      String log = logOf(cluster, 0);
-      assertFalse(log.contains("is JOINING itself"), "the restarted node formed a cluster of its own");
-      assertEquals("1", http.get(cluster.httpPort(0), "before", "LINEARIZABLE").body());
+      restartWhileTheMembersArePaused(cluster, "the restarted node formed a cluster of its own");
 
       // Again with its data directory wiped: a fresh node remembers no ring, and still must not
       // found a cluster beside the members however late they answer.
@@ -55,18 +41,27 @@ class RestartedSeedIT {
       try (var files = Files.walk(root.resolve(LocalCluster.nodeId(0)))) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
-      cluster.node(1).pause();
-      cluster.node(2).pause();
-      Path beforeWipe = cluster.newestLog(0);
-      CompletableFuture<Void> fresh = CompletableFuture.runAsync(() -> cluster.startNode(0));
-      awaitInNewLog(cluster, beforeWipe, "Couldn't join seed nodes after [2] attempts");
-      cluster.node(1).resume();
-      cluster.node(2).resume();
-      fresh.get(90, TimeUnit.SECONDS);
-      cluster.awaitReady(List.of(0, 1, 2), Duration.ofSeconds(60));
-      assertFalse(logOf(cluster, 0).contains("is JOINING itself"), "the wiped node formed a cluster of its own");
-      assertEquals("1", http.get(cluster.httpPort(0), "before", "LINEARIZABLE").body());
+      restartWhileTheMembersArePaused(cluster, "the wiped node formed a cluster of its own");
     }
+  }
+
+  /**
+   * Restarts node1 (the first seed) while the members answer nothing, for longer than the
+   * seed-node timeout after which Akka's first seed node would join itself; then lets them answer.
+   * node1 must join them, and read what was written before.
+   */
+  private void restartWhileTheMembersArePaused(LocalCluster cluster, String ifItFoundedACluster) throws Exception {
+    cluster.node(1).pause();
+    cluster.node(2).pause();
+    Path previousLog = cluster.newestLog(0);
+    CompletableFuture<Void> restart = CompletableFuture.runAsync(() -> cluster.startNode(0));
+    awaitInNewLog(cluster, previousLog, "Couldn't join seed nodes after [2] attempts");
+    cluster.node(1).resume();
+    cluster.node(2).resume();
+    restart.get(90, TimeUnit.SECONDS);
+    cluster.awaitReady(List.of(0, 1, 2), Duration.ofSeconds(60));
+    assertFalse(logOf(cluster, 0).contains("is JOINING itself"), ifItFoundedACluster);
+    assertEquals("1", http.get(cluster.httpPort(0), "before", "LINEARIZABLE").body());
   }
 
   @Test
