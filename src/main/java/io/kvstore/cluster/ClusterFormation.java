@@ -15,9 +15,11 @@ import akka.cluster.typed.Join;
 import akka.cluster.typed.JoinSeedNodes;
 import io.kvstore.CborSerializable;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Brings this node into its cluster at start-up (in place of Akka's automatic seed-node join),
@@ -67,9 +69,11 @@ public final class ClusterFormation extends AbstractBehavior<ClusterFormation.Co
   private final TimerScheduler<Command> timers;
   /** The latest answer of each node to the probes of the current round. */
   private final Map<String, Answer> lastRound = new HashMap<>();
-  /** Whether the answers of a round let this node found a cluster; set when it probes. */
-  private java.util.function.Predicate<java.util.Collection<Answer>> mayFound = answers -> false;
-  private String founding = "";
+  /** When this node may found a cluster; null when it never founds one itself (and does not probe). */
+  private final Founding founding;
+
+  /** @param majority whose majority founding takes, for the log */
+  private record Founding(Predicate<Collection<Answer>> allows, String majority) {}
 
   private ClusterFormation(ActorContext<Command> context, TimerScheduler<Command> timers, Settings settings) {
     super(context);
@@ -81,33 +85,40 @@ public final class ClusterFormation extends AbstractBehavior<ClusterFormation.Co
     ActorRefResolver resolver = ActorRefResolver.get(context.getSystem());
     this.others = otherSeeds.stream().map(seed -> resolver.<Probe>resolveActorRef(seed + "/user/" + NAME)).toList();
     this.answers = context.messageAdapter(Answer.class, Answered::new);
-    if (settings.awaitJoin()) {
-      return;
+    this.founding = settings.awaitJoin() ? null : join(self, otherSeeds);
+    if (founding != null) {
+      timers.startTimerWithFixedDelay(ProbeRound.INSTANCE, Duration.ZERO, settings.probeInterval());
     }
-    if (otherSeeds.isEmpty() && !FormationRule.remembersOthers(settings.nodeId(), settings.remembered())) {
-      cluster.manager().tell(Join.create(self));
-    } else if (!FormationRule.remembersOthers(settings.nodeId(), settings.remembered())) {
-      cluster.manager().tell(new JoinSeedNodes(otherSeeds));
-      if (settings.seedNodes().get(0).equals(self)) {
-        int seedCount = settings.seedNodes().size();
-        mayFound = answers -> FormationRule.mayFoundFresh(seedCount, answers);
-        founding = "a majority of the " + seedCount + " seed nodes";
-        timers.startTimerWithFixedDelay(ProbeRound.INSTANCE, Duration.ZERO, settings.probeInterval());
+  }
+
+  /** Sets Akka joining; returns when this node may found a cluster itself, if it ever may. */
+  private Founding join(Address self, List<Address> otherSeeds) {
+    if (!FormationRule.remembersOthers(settings.nodeId(), settings.remembered())) {
+      if (otherSeeds.isEmpty()) {
+        cluster.manager().tell(Join.create(self));
+        return null;
       }
-    } else if (otherSeeds.isEmpty()) {
-      context
+      cluster.manager().tell(new JoinSeedNodes(otherSeeds));
+      if (!settings.seedNodes().get(0).equals(self)) {
+        return null;
+      }
+      int seedCount = settings.seedNodes().size();
+      return new Founding(round -> FormationRule.mayFoundFresh(seedCount, round), "a majority of the " + seedCount + " seed nodes");
+    }
+    if (otherSeeds.isEmpty()) {
+      getContext()
           .getLog()
           .warn(
               "this node last served in ring {} but has no other seed node to join; it forms no cluster alone. "
                   + "Start it with the other members as seed nodes, or with --force-new-cluster to start over",
               settings.remembered());
-    } else {
-      context.getLog().info("joining the members of the last ring {} through seed nodes {}", settings.remembered(), otherSeeds);
-      cluster.manager().tell(new JoinSeedNodes(otherSeeds));
-      mayFound = answers -> FormationRule.mayFound(settings.nodeId(), settings.remembered(), answers);
-      founding = "a majority of the last ring " + settings.remembered();
-      timers.startTimerWithFixedDelay(ProbeRound.INSTANCE, Duration.ZERO, settings.probeInterval());
+      return null;
     }
+    getContext().getLog().info("joining the members of the last ring {} through seed nodes {}", settings.remembered(), otherSeeds);
+    cluster.manager().tell(new JoinSeedNodes(otherSeeds));
+    return new Founding(
+        round -> FormationRule.mayFound(settings.nodeId(), settings.remembered(), round),
+        "a majority of the last ring " + settings.remembered());
   }
 
   @Override
@@ -133,10 +144,13 @@ public final class ClusterFormation extends AbstractBehavior<ClusterFormation.Co
     if (isMember()) {
       return stopProbing();
     }
-    if (mayFound.test(lastRound.values())) {
+    if (founding.allows().test(lastRound.values())) {
       getContext()
           .getLog()
-          .info("founding a new cluster: {} wait to join with this node, {}, and none is a member", lastRound.keySet(), founding);
+          .info(
+              "founding a new cluster: {} wait to join with this node, {}, and none is a member",
+              lastRound.keySet(),
+              founding.majority());
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
       return stopProbing();
     }
