@@ -40,6 +40,8 @@ final class RespConnection {
   private volatile String name = "";
   private volatile Consistency consistency;
   private volatile String lastCommand = "NULL";
+  /** Set by QUIT or a protocol error: what the client pipelined after it is not run. */
+  private volatile boolean closing;
 
   RespConnection(long id, InetSocketAddress remote, InetSocketAddress local, Consistency consistency, RespCommands commands) {
     this.id = id;
@@ -51,7 +53,11 @@ final class RespConnection {
 
   /** Runs one parsed request; called in arrival order. */
   CompletionStage<Answer> handle(RespParser.Parsed parsed) {
+    if (closing) {
+      return CompletableFuture.completedFuture(new Answer(RespReply.error("ERR connection closing"), true));
+    }
     if (parsed instanceof RespParser.ProtocolError error) {
+      closing = true;
       return CompletableFuture.completedFuture(new Answer(RespReply.error("ERR Protocol error: " + error.message()), true));
     }
     List<byte[]> args = ((RespParser.Command) parsed).arguments();
@@ -68,7 +74,9 @@ final class RespConnection {
     List<String> keys = spec.keys(args).stream().map(key -> new String(key, StandardCharsets.ISO_8859_1)).toList();
     CompletableFuture<RespReply> reply = afterEarlierCommandsOn(keys).thenCompose(ready -> run(spec, call));
     remember(keys, reply);
-    return reply.thenApply(r -> new Answer(r, name.equals("QUIT")));
+    boolean quits = name.equals("QUIT");
+    closing = quits;
+    return reply.thenApply(r -> new Answer(r, quits));
   }
 
   private CompletableFuture<Void> afterEarlierCommandsOn(List<String> keys) {

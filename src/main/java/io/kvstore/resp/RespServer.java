@@ -11,7 +11,9 @@ import akka.util.ByteString;
 import io.kvstore.api.KvStore;
 import io.kvstore.cluster.ClusterAdmin;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +29,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * client that pipelines without bound is held back by TCP rather than buffered in memory.
  */
 public final class RespServer {
+  /** Akka's default for Tcp.bind. */
+  private static final int BACKLOG = 100;
+
   private final RespSettings settings;
   private final Map<Long, RespConnection> connections = new ConcurrentHashMap<>();
   private final AtomicLong connectionIds = new AtomicLong();
@@ -52,7 +57,8 @@ public final class RespServer {
       ActorSystem<?> system, RespSettings settings, KvStore store, String nodeId, ClusterAdmin cluster) {
     RespServer server = new RespServer(system, settings, store, nodeId, cluster);
     return Tcp.get(system)
-        .bind(settings.host(), settings.port())
+        // Half-close: the reply side can end while the request side is still read (LingeringClose).
+        .bind(settings.host(), settings.port(), BACKLOG, List.of(), true, Optional.empty())
         .to(Sink.foreach(connection -> server.accept(connection, system)))
         .run(system)
         .thenApply(
@@ -66,7 +72,8 @@ public final class RespServer {
     if (connections.size() >= settings.maxConnections()) {
       incoming.handleWith(
           Flow.fromSinkAndSource(
-              Sink.ignore(), Source.single(RespReply.error("ERR max number of clients reached").encode())),
+              Flow.of(ByteString.class).takeWithin(settings.closeLinger()).to(Sink.ignore()),
+              Source.single(RespReply.error("ERR max number of clients reached").encode())),
           system);
       return;
     }
@@ -88,7 +95,7 @@ public final class RespServer {
     return Flow.of(ByteString.class)
         .statefulMapConcat(parsing)
         .mapAsync(settings.pipelineDepth(), connection::handle)
-        .takeWhile(answer -> !answer.closes(), true)
+        .via(new LingeringClose(settings.closeLinger()))
         .map(answer -> answer.reply().encode())
         // While the socket is busy, the next replies are joined into one write.
         .batch(settings.pipelineDepth(), reply -> reply, ByteString::concat);

@@ -2,6 +2,7 @@ package io.kvstore.resp;
 
 import com.typesafe.config.Config;
 import io.kvstore.api.Consistency;
+import java.time.Duration;
 
 /**
  * {@code kvstore.resp}, parsed once.
@@ -10,6 +11,8 @@ import io.kvstore.api.Consistency;
  * @param consistency a new connection's level for reads and writes (KVSTORE.CONSISTENCY changes it)
  * @param maxUpdateAttempts compare-and-set attempts of a read-modify-write command (INCR, GETDEL…)
  *     before it gives up on a key that others keep changing
+ * @param closeLinger how long a connection closing after an error reply still reads what the client
+ *     sends, so that the client receives the reply (see {@link LingeringClose})
  */
 public record RespSettings(
     boolean enabled,
@@ -19,7 +22,8 @@ public record RespSettings(
     int pipelineDepth,
     RespParser.Limits limits,
     Consistency consistency,
-    int maxUpdateAttempts) {
+    int maxUpdateAttempts,
+    Duration closeLinger) {
 
   public static RespSettings fromConfig(Config resp) {
     return new RespSettings(
@@ -33,6 +37,7 @@ public record RespSettings(
             Math.toIntExact(resp.getBytes("max-bulk-bytes")),
             Math.toIntExact(resp.getBytes("max-inline-bytes"))),
         Consistency.parse(resp.getString("consistency")),
-        resp.getInt("max-update-attempts"));
+        resp.getInt("max-update-attempts"),
+        resp.getDuration("close-linger"));
   }
 }
