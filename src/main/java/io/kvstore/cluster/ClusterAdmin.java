@@ -5,63 +5,35 @@ import akka.actor.AddressFromURIString;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.cluster.Member;
+import akka.cluster.MemberStatus;
 import akka.cluster.ddata.GSet;
 import akka.cluster.ddata.typed.javadsl.DistributedData;
 import akka.cluster.ddata.typed.javadsl.Replicator;
-import akka.cluster.MemberStatus;
 import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Down;
 import akka.cluster.typed.Join;
 import akka.cluster.typed.Leave;
 import io.kvstore.Stages;
 import io.kvstore.api.InvalidRequestException;
-import akka.actor.typed.DispatcherSelector;
-import io.kvstore.replication.ReplicaEndpoint;
-import io.kvstore.replication.ReplicaStore;
-import io.kvstore.replication.RetiredNodes;
-import java.util.SortedMap;
-import java.util.TreeMap;
-import io.kvstore.replication.Ring;
-import io.kvstore.replication.Topology;
+import io.kvstore.api.KvCluster;
+import io.kvstore.replica.ReplicaStore;
+import io.kvstore.ring.RetiredNodes;
+import io.kvstore.ring.Ring;
+import io.kvstore.transport.ReplicaEndpoint;
+import io.kvstore.transport.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.stream.StreamSupport;
 
-/** What operators see and do through {@code /api/v1/cluster}: status, join, leave and down. */
-public final class ClusterAdmin {
-
-  /**
-   * @param status up, suspect (unreachable), joining, leaving, exiting, down
-   * @param load the replicas this node holds relative to an even share (1.0 = even)
-   * @param stats the node's own figures; null when it did not answer in time
-   */
-  public record NodeStatus(
-      String id, String address, String status, double load, int partitions, int primaries, ReplicaEndpoint.Stats stats) {}
-
-  /**
-   * @param totalKeys distinct keys, estimated from the replicas' counts divided by N
-   * @param retiredNodes node ids removed for good, sorted
-   * @param unsettledRings earlier rings whose replicas catching-up replicas still compare with
-   */
-  public record Status(
-      long ringVersion,
-      int partitions,
-      int replicationFactor,
-      List<NodeStatus> nodes,
-      long totalKeys,
-      List<String> retiredNodes,
-      List<Ring.Earlier> unsettledRings) {}
-
-  public enum Action {
-    LEAVE,
-    DOWN
-  }
-
+/** {@link KvCluster} on Akka Cluster: membership, the ring and the replicas' own figures. */
+public final class ClusterAdmin implements KvCluster {
   private final ActorSystem<?> system;
   private final Cluster cluster;
   private final Topology topology;
@@ -70,9 +42,6 @@ public final class ClusterAdmin {
   private final RetiredNodes retired;
   /** The address this node was last told to join; null before that. */
   private Address joining;
-
-  /** This node's Merkle roots, one per partition it replicates, as of one ring version. */
-  public record MerkleRoots(String nodeId, long ringVersion, SortedMap<Integer, Long> roots) {}
 
   public ClusterAdmin(
       ActorSystem<?> system, Topology topology, ReplicaStore replicas, RetiredNodes retired, Duration timeout) {
@@ -84,6 +53,7 @@ public final class ClusterAdmin {
     this.timeout = timeout;
   }
 
+  @Override
   public CompletionStage<Status> status() {
     Ring.Placement placement = topology.placement();
     Ring ring = placement.ring();
@@ -100,7 +70,7 @@ public final class ClusterAdmin {
           cluster.state().getUnreachable().contains(member)
               ? "suspect"
               : member.status().toString().toLowerCase(Locale.ROOT);
-      CompletableFuture<ReplicaEndpoint.Stats> stats =
+      CompletableFuture<NodeStats> stats =
           topology
               .endpoint(id)
               .map(
@@ -108,6 +78,7 @@ public final class ClusterAdmin {
                       Stages.direct(
                               AskPattern.<ReplicaEndpoint.Command, ReplicaEndpoint.Stats>ask(
                                   endpoint, ReplicaEndpoint.GetStats::new, timeout, system.scheduler()))
+                          .thenApply(ClusterAdmin::nodeStats)
                           .exceptionally(failure -> null))
               .orElse(CompletableFuture.completedFuture(null));
       nodes.add(
@@ -134,15 +105,16 @@ public final class ClusterAdmin {
                   all,
                   keys / Math.max(1, ring.replicasPerPartition()),
                   retired.ids().stream().sorted().toList(),
-                  ring.unsettled());
+                  ring.unsettled().stream().map(earlier -> new EarlierRing(earlier.version(), earlier.nodes())).toList());
             });
   }
 
-  /**
-   * Diagnostics: the root of every partition this node replicates. Replicas that agree on a
-   * partition's root hold the same registers for it (what the convergence tests compare).
-   * Scans this node's whole replica store.
-   */
+  private static NodeStats nodeStats(ReplicaEndpoint.Stats stats) {
+    return new NodeStats(
+        stats.keys(), stats.partitionsReady(), stats.hintsPending(), stats.hintsDropped(), stats.conflictsResolved());
+  }
+
+  @Override
   public CompletionStage<MerkleRoots> merkleRoots() {
     Ring.Placement placement = topology.placement();
     return CompletableFuture.supplyAsync(
@@ -153,17 +125,17 @@ public final class ClusterAdmin {
           }
           return new MerkleRoots(topology.selfId(), placement.ring().version(), roots);
         },
-        system.dispatchers().lookup(DispatcherSelector.fromConfig("kvstore.storage.blocking-dispatcher")));
+        system.dispatchers().lookup(ReplicaStore.BLOCKING));
   }
 
   /**
-   * Makes this node join the cluster that the node at {@code hostAndPort} (its Akka remoting
-   * address) belongs to. Only a node started with {@code kvstore.cluster.await-join = on} that
-   * has not joined yet can be told to. Asked again while joining, it joins the new address
-   * instead (Akka retries a join for ever, so a mistyped address must be correctable), and
-   * refuses the address it is already joining.
+   * Only a node started with {@code kvstore.cluster.await-join = on} that has not joined yet can
+   * be told to. Asked again while joining, it joins the new address instead (Akka retries a join
+   * for ever, so a mistyped address must be correctable), and refuses the address it is already
+   * joining.
    */
-  public synchronized Address join(String hostAndPort) {
+  @Override
+  public synchronized String join(String hostAndPort) {
     Address address = parseAddress(system.name(), hostAndPort);
     if (cluster.state().getMembers().iterator().hasNext()) {
       throw new InvalidRequestException(
@@ -175,7 +147,7 @@ public final class ClusterAdmin {
     }
     joining = address;
     cluster.manager().tell(Join.create(address));
-    return address;
+    return address.toString();
   }
 
   /**
@@ -206,13 +178,11 @@ public final class ClusterAdmin {
   }
 
   /**
-   * Removes a member for good: asks it to leave gracefully (its shards and partitions move first),
-   * or marks it down when {@code force} is set or it is unreachable (it cannot leave by itself
+   * Asks the member to leave gracefully (its shards and partitions move first), or marks it down when {@code force} is set or it is unreachable (it cannot leave by itself
    * then). Its node id is retired: pruned from version vectors and never again in the ring.
-   *
-   * @return empty when no member has that node id
    */
-  public Optional<Action> remove(String nodeId, boolean force) {
+  @Override
+  public Optional<Removal> remove(String nodeId, boolean force) {
     for (Member member : cluster.state().getMembers()) {
       if (!RingKeeper.nodeIdOf(member).map(nodeId::equals).orElse(false) || member.status() == MemberStatus.removed()) {
         continue;
@@ -220,10 +190,10 @@ public final class ClusterAdmin {
       retire(nodeId);
       if (force || cluster.state().getUnreachable().contains(member)) {
         cluster.manager().tell(new Down(member.address()));
-        return Optional.of(Action.DOWN);
+        return Optional.of(Removal.DOWN);
       }
       cluster.manager().tell(Leave.create(member.address()));
-      return Optional.of(Action.LEAVE);
+      return Optional.of(Removal.LEAVE);
     }
     return Optional.empty();
   }

@@ -1,7 +1,7 @@
 package io.kvstore.cluster;
 
 import akka.cluster.MemberStatus;
-import io.kvstore.replication.RetiredNodes;
+import io.kvstore.ring.RetiredNodes;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;

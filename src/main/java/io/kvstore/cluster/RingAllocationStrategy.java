@@ -4,7 +4,7 @@ import akka.actor.ActorRef;
 import akka.actor.Address;
 import akka.cluster.sharding.ShardCoordinator;
 import akka.dispatch.Futures;
-import io.kvstore.replication.Topology;
+import io.kvstore.transport.Topology;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,8 +1,8 @@
 package io.kvstore.entity;
 
 import io.kvstore.CborSerializable;
-import io.kvstore.replication.HlcTimestamp;
-import io.kvstore.replication.Register;
+import io.kvstore.crdt.HlcTimestamp;
+import io.kvstore.crdt.Register;
 import java.util.Optional;
 
 /**

@@ -1,7 +1,7 @@
 package io.kvstore.entity;
 
 import io.kvstore.CborSerializable;
-import io.kvstore.replication.Register;
+import io.kvstore.crdt.Register;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,6 +1,5 @@
 package io.kvstore.http;
 
-import akka.actor.Address;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,8 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvstore.api.InvalidRequestException;
-import io.kvstore.cluster.ClusterAdmin;
-import io.kvstore.replication.Ring;
+import io.kvstore.api.KvCluster;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
@@ -20,10 +18,10 @@ final class ClusterJson {
 
   private ClusterJson() {}
 
-  static HttpResponse status(ClusterAdmin.Status status) {
+  static HttpResponse status(KvCluster.Status status) {
     ObjectNode body = JsonResponses.object();
     ArrayNode nodes = body.putArray("nodes");
-    for (ClusterAdmin.NodeStatus node : status.nodes()) {
+    for (KvCluster.NodeStatus node : status.nodes()) {
       ObjectNode item =
           nodes
               .addObject()
@@ -47,14 +45,14 @@ final class ClusterJson {
         .put("total_keys", status.totalKeys());
     status.retiredNodes().forEach(body.putArray("retired_nodes")::add);
     ArrayNode unsettled = body.putArray("unsettled_rings");
-    for (Ring.Earlier earlier : status.unsettledRings()) {
+    for (KvCluster.EarlierRing earlier : status.unsettledRings()) {
       ObjectNode item = unsettled.addObject().put("version", earlier.version());
       earlier.nodes().forEach(item.putArray("nodes")::add);
     }
     return JsonResponses.json(StatusCodes.OK, body);
   }
 
-  static HttpResponse merkle(ClusterAdmin.MerkleRoots merkle) {
+  static HttpResponse merkle(KvCluster.MerkleRoots merkle) {
     ObjectNode body =
         JsonResponses.object().put("node_id", merkle.nodeId()).put("ring_version", merkle.ringVersion());
     ObjectNode roots = body.putObject("roots");
@@ -77,12 +75,12 @@ final class ClusterJson {
     return json.get("address").asText();
   }
 
-  static HttpResponse joining(Address address) {
+  static HttpResponse joining(String address) {
     return JsonResponses.json(
-        StatusCodes.ACCEPTED, JsonResponses.object().put("status", "joining").put("address", address.toString()));
+        StatusCodes.ACCEPTED, JsonResponses.object().put("status", "joining").put("address", address));
   }
 
-  static HttpResponse removal(String nodeId, Optional<ClusterAdmin.Action> action) {
+  static HttpResponse removal(String nodeId, Optional<KvCluster.Removal> action) {
     if (action.isEmpty()) {
       return JsonResponses.json(
           StatusCodes.NOT_FOUND,
@@ -92,7 +90,7 @@ final class ClusterJson {
         StatusCodes.ACCEPTED,
         JsonResponses.object()
             .put("node_id", nodeId)
-            .put("status", action.get() == ClusterAdmin.Action.LEAVE ? "leaving" : "down")
+            .put("status", action.get() == KvCluster.Removal.LEAVE ? "leaving" : "down")
             .put("action", action.get().name().toLowerCase(Locale.ROOT)));
   }
 }

@@ -9,28 +9,28 @@ import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
-import akka.http.javadsl.model.headers.EntityTag;
 import akka.http.javadsl.model.headers.ETag;
+import akka.http.javadsl.model.headers.EntityTag;
 import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
-import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.http.javadsl.settings.ServerSettings;
+import akka.http.scaladsl.model.EntityStreamSizeException;
 import akka.stream.javadsl.Flow;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvstore.Stages;
 import io.kvstore.api.Consistency;
 import io.kvstore.api.InvalidRequestException;
+import io.kvstore.api.KvCluster;
 import io.kvstore.api.KvEntry;
 import io.kvstore.api.KvStore;
 import io.kvstore.api.KvStoreException;
 import io.kvstore.api.KvVersion;
+import io.kvstore.api.Limits;
 import io.kvstore.api.PayloadTooLargeException;
 import io.kvstore.api.WriteOptions;
 import io.kvstore.api.WriteResult;
-import io.kvstore.cluster.ClusterAdmin;
-import io.kvstore.node.KvStoreSettings;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -46,20 +46,20 @@ public final class HttpApi extends AllDirectives {
 
   private final KvStore store;
   private final ActorSystem<?> system;
-  private final KvStoreSettings.Limits limits;
+  private final Limits limits;
   private final Duration bodyReadTimeout;
   private final Duration requestHeadTimeout;
   private final Health health;
-  private final ClusterAdmin cluster;
+  private final KvCluster cluster;
 
   public HttpApi(
-      KvStore store, ActorSystem<?> system, KvStoreSettings settings, Health health, ClusterAdmin cluster) {
+      KvStore store, ActorSystem<?> system, HttpSettings settings, Limits limits, Health health, KvCluster cluster) {
     this.store = store;
     this.cluster = cluster;
     this.system = system;
-    this.limits = settings.limits();
-    this.bodyReadTimeout = settings.http().bodyReadTimeout();
-    this.requestHeadTimeout = settings.http().requestHeadTimeout();
+    this.limits = limits;
+    this.bodyReadTimeout = settings.bodyReadTimeout();
+    this.requestHeadTimeout = settings.requestHeadTimeout();
     this.health = health;
   }
 

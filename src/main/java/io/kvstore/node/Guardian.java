@@ -1,6 +1,7 @@
 package io.kvstore.node;
 
 import akka.Done;
+import akka.NotUsed;
 import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
@@ -9,38 +10,38 @@ import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.cluster.typed.Cluster;
 import akka.http.javadsl.Http;
-import akka.NotUsed;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.settings.ServerSettings;
-import akka.stream.javadsl.Flow;
+import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
+import akka.stream.javadsl.Flow;
 import akka.stream.javadsl.Tcp;
 import io.kvstore.Stages;
-import io.kvstore.resp.RespServer;
-import io.kvstore.entity.ExpirySweeper;
-import io.kvstore.entity.KeyEntity;
-import io.kvstore.http.HttpApi;
-import akka.serialization.Serialization;
 import io.kvstore.cluster.ClusterAdmin;
 import io.kvstore.cluster.ClusterFormation;
 import io.kvstore.cluster.RingAllocationStrategy;
 import io.kvstore.cluster.RingKeeper;
 import io.kvstore.cluster.RingMemory;
 import io.kvstore.cluster.ShardWarmer;
-import io.kvstore.replication.AntiEntropy;
-import io.kvstore.replication.HintStore;
-import io.kvstore.replication.HybridLogicalClock;
-import io.kvstore.replication.PartitionReadiness;
-import io.kvstore.replication.Partitioner;
-import io.kvstore.replication.ReplicaClient;
-import io.kvstore.replication.ReplicaEndpoint;
-import io.kvstore.replication.ReplicaStore;
-import io.kvstore.replication.ReplicationSettings;
-import io.kvstore.replication.RetiredNodes;
-import io.kvstore.replication.Topology;
+import io.kvstore.coordinator.ReplicaClient;
+import io.kvstore.coordinator.RequestCoordinator;
+import io.kvstore.crdt.HybridLogicalClock;
+import io.kvstore.entity.ExpirySweeper;
+import io.kvstore.entity.KeyEntity;
+import io.kvstore.http.HttpApi;
+import io.kvstore.repair.AntiEntropy;
+import io.kvstore.replica.HintStore;
+import io.kvstore.replica.PartitionReadiness;
+import io.kvstore.replica.ReplicaStore;
+import io.kvstore.replica.ReplicationSettings;
+import io.kvstore.resp.RespServer;
+import io.kvstore.ring.Partitioner;
+import io.kvstore.ring.RetiredNodes;
 import io.kvstore.storage.RocksDbStorage;
+import io.kvstore.transport.ReplicaEndpoint;
+import io.kvstore.transport.Topology;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -55,7 +56,7 @@ final class Guardian {
 
   /** What start-up produced, for the embedding code. */
   record Started(
-      ShardedKvStore store,
+      RequestCoordinator store,
       Topology topology,
       ReplicaStore replicas,
       ClusterAdmin admin,
@@ -175,10 +176,11 @@ final class Guardian {
                 resuming(ShardWarmer.create(topology, settings.cluster().shardWarmup(), unallocatedShards)),
                 "shard-warmer");
           }
-          ShardedKvStore store = new ShardedKvStore(system, settings, replicaClient);
+          RequestCoordinator store = new RequestCoordinator(
+                  system, settings.limits(), settings.entity().historyEvents(), settings.requestTimeout(), replicaClient);
           NodeHealth health = new NodeHealth(cluster, storage, topology, readiness, unallocatedShards::get);
           ClusterAdmin admin = new ClusterAdmin(system, topology, replicas, retired, settings.requestTimeout());
-          HttpApi api = new HttpApi(store, system, settings, health, admin);
+          HttpApi api = new HttpApi(store, system, settings.http(), settings.limits(), health, admin);
           CompletableFuture<Optional<ServerBinding>> http =
               settings.http().enabled()
                   ? bindHttp(system, settings, settings.http().port(), server -> server, api.apiConnection())

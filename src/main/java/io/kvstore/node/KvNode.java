@@ -1,15 +1,22 @@
 package io.kvstore.node;
 
+import akka.actor.BootstrapSetup;
+import akka.actor.setup.ActorSystemSetup;
 import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.kvstore.api.KvStore;
+import io.kvstore.cluster.ClusterAdmin;
 import io.kvstore.cluster.RingKeeper;
+import io.kvstore.replica.ReplicaStore;
 import io.kvstore.storage.RocksDbStorage;
+import io.kvstore.transport.Topology;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -31,13 +38,16 @@ public final class KvNode implements AutoCloseable {
    * reference.conf}, and waits until it serves: storage open, cluster member up, HTTP bound.
    */
   public static KvNode start(Config overrides) {
-    Config loaded = overrides.withFallback(ConfigFactory.load()).resolve();
+    Config loaded = load(overrides);
     KvStoreSettings settings = KvStoreSettings.fromConfig(loaded);
     Config config = akkaSettingsFrom(settings).withFallback(loaded);
-    Duration startupTimeout = config.getDuration("kvstore.startup-timeout");
+    Duration startupTimeout = settings.startupTimeout();
     CompletableFuture<Guardian.Started> started = new CompletableFuture<>();
     ActorSystem<Void> system =
-        ActorSystem.create(Guardian.create(settings, started), config.getString("kvstore.system-name"), config);
+        ActorSystem.create(
+            Guardian.create(settings, started),
+            settings.systemName(),
+            ActorSystemSetup.create(BootstrapSetup.create(config), RocksDbStorage.setup(settings.storage())));
     warnUnlessOwnArteryFraming(system);
     try {
       Guardian.Started running = started.get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -57,6 +67,15 @@ public final class KvNode implements AutoCloseable {
       system.terminate();
       throw new IllegalStateException("kvstore node did not start within " + startupTimeout, e);
     }
+  }
+
+  /**
+   * {@code overrides} over every {@code application.conf} and {@code reference.conf} on the class
+   * path: kvstore's defaults are in its reference.conf, so an embedding application's own
+   * application.conf adds to them rather than hiding them.
+   */
+  static Config load(Config overrides) {
+    return overrides.withFallback(ConfigFactory.load()).resolve();
   }
 
   /**
@@ -87,9 +106,9 @@ public final class KvNode implements AutoCloseable {
             "akka.cluster.sharding.passivation.default-strategy.active-entity-limit",
                 settings.entity().activeEntityLimit(),
             // Every member carries its node id, so every node can map members to ring nodes.
-            "akka.cluster.roles", java.util.List.of(RingKeeper.ROLE_PREFIX + settings.nodeId()),
+            "akka.cluster.roles", List.of(RingKeeper.ROLE_PREFIX + settings.nodeId()),
             // kvstore joins through the seed nodes itself (ClusterFormation), not Akka at start.
-            "akka.cluster.seed-nodes", java.util.List.of(),
+            "akka.cluster.seed-nodes", List.of(),
             "akka.remote.artery.advanced.maximum-frame-size", maximumFrameSize(settings)));
   }
 
@@ -118,17 +137,17 @@ public final class KvNode implements AutoCloseable {
   }
 
   /** This node's view of the ring and its members. */
-  public io.kvstore.replication.Topology topology() {
+  public Topology topology() {
     return started.topology();
   }
 
   /** This node's replica store (diagnostics and tests read it directly). */
-  public io.kvstore.replication.ReplicaStore replicas() {
+  public ReplicaStore replicas() {
     return started.replicas();
   }
 
   /** What the cluster endpoints of the HTTP API do, for embedding code. */
-  public io.kvstore.cluster.ClusterAdmin admin() {
+  public ClusterAdmin admin() {
     return started.admin();
   }
 
@@ -136,12 +155,12 @@ public final class KvNode implements AutoCloseable {
    * Why this node is not ready to serve yet (as {@code /health/ready} reports it): empty once it
    * is an Up member, in the ring, caught up on every partition it replicates, and writable.
    */
-  public java.util.List<String> notReadyReasons() {
+  public List<String> notReadyReasons() {
     return started.health().notReadyReasons();
   }
 
   /** Completes once {@link #notReadyReasons()} is empty, as {@code /health/ready} answers 200. */
-  public java.util.concurrent.CompletionStage<Void> whenReady() {
+  public CompletionStage<Void> whenReady() {
     CompletableFuture<Void> ready = new CompletableFuture<>();
     akka.actor.Cancellable poll =
         system

@@ -3,21 +3,30 @@ package io.kvstore.node;
 import akka.actor.Address;
 import akka.actor.AddressFromURIString;
 import com.typesafe.config.Config;
+import io.kvstore.api.Limits;
 import io.kvstore.cluster.ShardWarmer;
 import io.kvstore.entity.EntitySettings;
-import io.kvstore.replication.ReplicationSettings;
+import io.kvstore.http.HttpSettings;
+import io.kvstore.replica.ReplicationSettings;
 import io.kvstore.resp.RespSettings;
 import io.kvstore.storage.StorageSettings;
 import java.time.Duration;
 import java.util.List;
 
-/** Everything under {@code kvstore.*}, parsed once at start-up. */
+/**
+ * Everything under {@code kvstore.*}, parsed once at start-up.
+ *
+ * @param systemName the actor system's name, the same on every node of a cluster
+ * @param startupTimeout how long a node may take to serve before it gives up and exits
+ */
 public record KvStoreSettings(
     String nodeId,
+    String systemName,
+    Duration startupTimeout,
     int partitions,
     Duration requestTimeout,
     Limits limits,
-    Http http,
+    HttpSettings http,
     RespSettings resp,
     Ttl ttl,
     EntitySettings entity,
@@ -47,23 +56,6 @@ public record KvStoreSettings(
       ShardWarmer.Settings shardWarmup,
       Duration ringCheckInterval) {}
 
-  public record Limits(int maxKeyBytes, int maxValueBytes) {}
-
-  /**
-   * @param enabled false for an embedded node that serves only the Java API
-   * @param requestHeadTimeout a connection is closed when no whole request head arrives within
-   *     this time of it being ready for one (slow clients; idle kept-alive connections)
-   * @param healthPort a second listener serving only the health endpoints; -1 for none
-   * @param healthMaxConnections that listener's own connection limit
-   */
-  public record Http(
-      boolean enabled,
-      String host,
-      int port,
-      Duration bodyReadTimeout,
-      Duration requestHeadTimeout,
-      int healthPort,
-      int healthMaxConnections) {}
 
   /** @param takeoverAfter past its expiry, a replica other than the primary expires a value itself */
   public record Ttl(Duration sweepInterval, int sweepBatch, Duration takeoverAfter) {}
@@ -76,19 +68,14 @@ public record KvStoreSettings(
     }
     return new KvStoreSettings(
         nodeId,
+        kv.getString("system-name"),
+        kv.getDuration("startup-timeout"),
         kv.getInt("partitions"),
         kv.getDuration("request-timeout"),
         new Limits(
             Math.toIntExact(kv.getBytes("limits.max-key-bytes")),
             Math.toIntExact(kv.getBytes("limits.max-value-bytes"))),
-        new Http(
-            kv.getBoolean("http.enabled"),
-            kv.getString("http.host"),
-            kv.getInt("http.port"),
-            kv.getDuration("http.body-read-timeout"),
-            kv.getDuration("http.request-head-timeout"),
-            kv.getInt("http.health-port"),
-            kv.getInt("http.health-max-connections")),
+        HttpSettings.fromConfig(kv.getConfig("http")),
         RespSettings.fromConfig(kv.getConfig("resp")),
         new Ttl(kv.getDuration("ttl.sweep-interval"), kv.getInt("ttl.sweep-batch"), kv.getDuration("ttl.takeover-after")),
         EntitySettings.fromConfig(kv.getConfig("entity")),

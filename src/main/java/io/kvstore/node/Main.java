@@ -58,7 +58,17 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--config", description = "a HOCON file layered over application.conf")
   private File configFile;
 
+  /**
+   * The distribution's logging setup, in the jar under a name logback does not pick up by itself,
+   * so an application that embeds a node keeps its own. {@code -Dlogback.configurationFile}
+   * still overrides it.
+   */
+  static final String LOGBACK_CONFIGURATION = "kvstore-logback.xml";
+
   public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LOGBACK_CONFIGURATION);
+    }
     int exit = new CommandLine(new Main()).execute(args);
     if (exit != 0) {
       System.exit(exit);

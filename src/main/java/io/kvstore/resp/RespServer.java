@@ -8,8 +8,8 @@ import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import akka.stream.javadsl.Tcp;
 import akka.util.ByteString;
+import io.kvstore.api.KvCluster;
 import io.kvstore.api.KvStore;
-import io.kvstore.cluster.ClusterAdmin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,7 @@ public final class RespServer {
   private final RespCommands commands;
   private volatile int boundPort;
 
-  private RespServer(ActorSystem<?> system, RespSettings settings, KvStore store, String nodeId, ClusterAdmin cluster) {
+  private RespServer(ActorSystem<?> system, RespSettings settings, KvStore store, String nodeId, KvCluster cluster) {
     this.settings = settings;
     ServerInfo server =
         new ServerInfo(nodeId, cluster, connections::size, () -> boundPort, settings.maxConnections());
@@ -54,7 +54,7 @@ public final class RespServer {
 
   /** Binds the port; the stage completes once it is listening and fails if it cannot be bound. */
   public static CompletionStage<Tcp.ServerBinding> bind(
-      ActorSystem<?> system, RespSettings settings, KvStore store, String nodeId, ClusterAdmin cluster) {
+      ActorSystem<?> system, RespSettings settings, KvStore store, String nodeId, KvCluster cluster) {
     RespServer server = new RespServer(system, settings, store, nodeId, cluster);
     return Tcp.get(system)
         // Half-close: the reply side can end while the request side is still read (LingeringClose).

@@ -1,7 +1,7 @@
 package io.kvstore.resp;
 
 import io.kvstore.Stages;
-import io.kvstore.cluster.ClusterAdmin;
+import io.kvstore.api.KvCluster;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,13 +21,13 @@ final class ServerInfo {
   private static final List<String> SECTIONS = List.of("server", "clients", "keyspace", "replication");
 
   private final String nodeId;
-  private final ClusterAdmin cluster;
+  private final KvCluster cluster;
   private final IntSupplier connectedClients;
   private final IntSupplier port;
   private final int maxClients;
   private final long startedMillis = System.currentTimeMillis();
 
-  ServerInfo(String nodeId, ClusterAdmin cluster, IntSupplier connectedClients, IntSupplier port, int maxClients) {
+  ServerInfo(String nodeId, KvCluster cluster, IntSupplier connectedClients, IntSupplier port, int maxClients) {
     this.nodeId = nodeId;
     this.cluster = cluster;
     this.connectedClients = connectedClients;
@@ -40,7 +40,7 @@ final class ServerInfo {
    * by the replication factor. Deleted keys count until their tombstones are collected.
    */
   CompletionStage<Long> keyCount() {
-    return Stages.direct(cluster.status()).thenApply(ClusterAdmin.Status::totalKeys);
+    return Stages.direct(cluster.status()).thenApply(KvCluster.Status::totalKeys);
   }
 
   /** INFO's text for the named sections; none, "default", "all" or "everything" for all of them. */
@@ -49,7 +49,7 @@ final class ServerInfo {
         requested.isEmpty() || requested.contains("default") || requested.contains("all") || requested.contains("everything")
             ? Set.copyOf(SECTIONS)
             : requested;
-    CompletableFuture<ClusterAdmin.Status> status =
+    CompletableFuture<KvCluster.Status> status =
         wanted.contains("keyspace") || wanted.contains("replication")
             ? Stages.direct(cluster.status())
             : CompletableFuture.completedFuture(null);
@@ -65,7 +65,7 @@ final class ServerInfo {
         });
   }
 
-  private Map<String, Object> fields(String section, ClusterAdmin.Status status) {
+  private Map<String, Object> fields(String section, KvCluster.Status status) {
     Map<String, Object> fields = new LinkedHashMap<>();
     switch (section) {
       case "server" -> {

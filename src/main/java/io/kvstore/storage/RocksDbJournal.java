@@ -34,7 +34,7 @@ public final class RocksDbJournal extends AsyncWriteJournal {
   private final RocksDbStorage storage = RocksDbStorage.get(Adapter.toTyped(context().system()));
   private final Serialization serialization = SerializationExtension.get(context().system());
   private final Executor replayExecutor =
-      context().system().dispatchers().lookup("kvstore.storage.blocking-dispatcher");
+      context().system().dispatchers().lookup(StorageSettings.BLOCKING_DISPATCHER);
 
   private record Prepared(
       PersistenceIds.Allocation allocation, List<byte[]> serialized, List<BatchOps> derived, long lowest, long highest) {}

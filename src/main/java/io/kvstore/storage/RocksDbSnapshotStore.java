@@ -35,7 +35,7 @@ public final class RocksDbSnapshotStore extends SnapshotStore {
   private final Serialization serialization = SerializationExtension.get(context().system());
   private final ColumnFamilyHandle snapshots = storage.handle(ColumnFamily.SNAPSHOTS);
   private final Executor blockingExecutor =
-      context().system().dispatchers().lookup("kvstore.storage.blocking-dispatcher");
+      context().system().dispatchers().lookup(StorageSettings.BLOCKING_DISPATCHER);
 
   private record Stored(SnapshotMetadata metadata, byte[] serialized) {}
 

@@ -3,6 +3,7 @@ package io.kvstore.storage;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Extension;
 import akka.actor.typed.ExtensionId;
+import akka.actor.typed.ExtensionSetup;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -22,13 +23,13 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
 import org.rocksdb.Env;
-import org.rocksdb.SstFileManager;
 import org.rocksdb.IndexType;
 import org.rocksdb.LRUCache;
-import org.rocksdb.WriteBufferManager;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.SstFileManager;
+import org.rocksdb.WriteBufferManager;
 
 /**
  * The node's single RocksDB instance: journal, snapshots and replica registers share it (and its
@@ -39,16 +40,25 @@ public final class RocksDbStorage implements Extension, AutoCloseable {
   public static final class Id extends ExtensionId<RocksDbStorage> {
     private Id() {}
 
+    /** The plugin used on its own, without {@link #setup}: it reads {@code kvstore.storage} itself. */
     @Override
     public RocksDbStorage createExtension(ActorSystem<?> system) {
-      RocksDbStorage storage =
-          open(StorageSettings.fromConfig(system.settings().config().getConfig("kvstore.storage")));
-      system.getWhenTerminated().thenRun(storage::close);
-      return storage;
+      return openFor(system, StorageSettings.fromConfig(system.settings().config().getConfig("kvstore.storage")));
     }
   }
 
   private static final Id ID = new Id();
+
+  /** Makes an actor system open its storage with settings already parsed (a node's). */
+  public static ExtensionSetup<RocksDbStorage> setup(StorageSettings settings) {
+    return new ExtensionSetup<>(ID, system -> openFor(system, settings)) {};
+  }
+
+  private static RocksDbStorage openFor(ActorSystem<?> system, StorageSettings settings) {
+    RocksDbStorage storage = open(settings);
+    system.getWhenTerminated().thenRun(storage::close);
+    return storage;
+  }
 
   public static RocksDbStorage get(ActorSystem<?> system) {
     return ID.apply(system);

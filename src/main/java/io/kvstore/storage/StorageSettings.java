@@ -15,6 +15,9 @@ public record StorageSettings(
     long writeBufferBytes,
     long minFreeSpaceBytes) {
 
+  /** Where calls into RocksDB that may block (reads, syncs, scans) run, off Akka's own threads. */
+  public static final String BLOCKING_DISPATCHER = "kvstore.storage.blocking-dispatcher";
+
   public static StorageSettings fromConfig(Config storage) {
     String sync = storage.getString("sync");
     if (!sync.equals("always") && !sync.equals("never")) {

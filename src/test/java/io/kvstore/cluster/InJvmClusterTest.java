@@ -2,8 +2,6 @@ package io.kvstore.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.TestProbe;
@@ -12,16 +10,14 @@ import akka.cluster.sharding.typed.GetShardRegionState;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import com.typesafe.config.ConfigFactory;
 import io.kvstore.api.Consistency;
-import io.kvstore.api.UnavailableException;
+import io.kvstore.api.KvCluster;
 import io.kvstore.api.WriteOptions;
 import io.kvstore.entity.KeyEntity;
 import io.kvstore.node.KvNode;
-import io.kvstore.replication.Partitioner;
-import io.kvstore.replication.ReplicaStore;
-import io.kvstore.storage.RocksDbStorage;
-import io.kvstore.replication.Ring;
+import io.kvstore.replica.ReplicaStore;
+import io.kvstore.ring.Partitioner;
+import io.kvstore.ring.Ring;
 import io.kvstore.testing.Eventually;
-import akka.serialization.SerializationExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,9 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -223,7 +217,7 @@ class InJvmClusterTest {
           assertTrue(keysWhoseVectorsName(first, "node3") > 0, "node3 wrote no key");
         });
 
-    assertEquals(Optional.of(ClusterAdmin.Action.LEAVE), first.admin().remove("node3", false));
+    assertEquals(Optional.of(KvCluster.Removal.LEAVE), first.admin().remove("node3", false));
 
     List<KvNode> remaining = List.of(first, cluster.get(1));
     Eventually.within(

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.cluster.MemberStatus;
-import io.kvstore.replication.RetiredNodes;
+import io.kvstore.ring.RetiredNodes;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

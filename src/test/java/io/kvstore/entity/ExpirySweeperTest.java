@@ -2,9 +2,9 @@ package io.kvstore.entity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.kvstore.replication.HlcTimestamp;
-import io.kvstore.replication.Register;
-import io.kvstore.replication.ReplicaStore;
+import io.kvstore.crdt.HlcTimestamp;
+import io.kvstore.crdt.Register;
+import io.kvstore.replica.ReplicaStore;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -16,18 +16,17 @@ import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import com.typesafe.config.ConfigFactory;
 import io.kvstore.api.Consistency;
 import io.kvstore.api.UnavailableException;
-import io.kvstore.replication.HlcTimestamp;
-import io.kvstore.replication.HybridLogicalClock;
-import io.kvstore.replication.Register;
-import io.kvstore.replication.Replication;
+import io.kvstore.crdt.HlcTimestamp;
+import io.kvstore.crdt.HybridLogicalClock;
+import io.kvstore.crdt.Register;
 import io.kvstore.testing.Eventually;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -239,7 +238,7 @@ class KeyEntityTest {
     assertArrayEquals(bytes("remote"), served.value());
     // And the next write builds on it: its version has seen n2's write.
     KeyEntity.WriteOutcome next = put("after", Precondition.NONE, 0);
-    assertEquals(io.kvstore.replication.VersionVector.Order.AFTER, next.register().version().compareTo(newer.version()));
+    assertEquals(io.kvstore.crdt.VersionVector.Order.AFTER, next.register().version().compareTo(newer.version()));
     assertTrue(next.register().stamp().isAfter(newer.stamp()));
   }
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kvstore.replication.HlcTimestamp;
-import io.kvstore.replication.Register;
+import io.kvstore.crdt.HlcTimestamp;
+import io.kvstore.crdt.Register;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import akka.serialization.SerializationExtension;
 import com.typesafe.config.ConfigFactory;
 import io.kvstore.api.WriteOptions;
 import io.kvstore.api.WriteResult;
+import io.kvstore.crdt.Register;
 import io.kvstore.node.KvNode;
-import io.kvstore.replication.Register;
-import io.kvstore.replication.Partitioner;
-import io.kvstore.replication.ReplicaStore;
-import io.kvstore.storage.RocksDbStorage;
+import io.kvstore.replica.ReplicaStore;
 import io.kvstore.testing.Eventually;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

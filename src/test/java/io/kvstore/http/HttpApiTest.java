@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kvstore.api.KvStoreNode;
+import io.kvstore.node.KvStoreNode;
 import io.kvstore.testing.Eventually;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
-import io.kvstore.api.KvStoreNode;
+import io.kvstore.node.KvStoreNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -2,7 +2,7 @@ package io.kvstore.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.kvstore.api.KvStoreNode;
+import io.kvstore.node.KvStoreNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.kvstore.api.KvStoreNode;
 import io.kvstore.http.HttpClientFixture;
 import io.kvstore.testing.Eventually;
 import java.io.IOException;

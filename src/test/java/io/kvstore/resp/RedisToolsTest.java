@@ -3,7 +3,7 @@ package io.kvstore.resp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kvstore.api.KvStoreNode;
+import io.kvstore.node.KvStoreNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

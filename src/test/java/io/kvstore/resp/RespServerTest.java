@@ -1,6 +1,5 @@
 package io.kvstore.resp;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -8,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.kvstore.api.KvStoreNode;
+import io.kvstore.node.KvStoreNode;
 import io.kvstore.testing.Eventually;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,9 +2,9 @@ package io.kvstore.multijvm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.kvstore.replication.Partitioner;
+import io.kvstore.ring.Partitioner;
+import io.kvstore.ring.Ring;
 import io.kvstore.testing.Eventually;
-import io.kvstore.replication.Ring;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

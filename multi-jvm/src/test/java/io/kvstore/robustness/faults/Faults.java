@@ -1,7 +1,7 @@
 package io.kvstore.robustness.faults;
 
-import io.kvstore.replication.Partitioner;
-import io.kvstore.replication.Ring;
+import io.kvstore.ring.Partitioner;
+import io.kvstore.ring.Ring;
 import io.kvstore.robustness.Cluster;
 import io.kvstore.robustness.history.Operation;
 import io.kvstore.robustness.traffic.KvClient;

@@ -1,0 +1,176 @@
+package io.kvstore.transport;
+
+import akka.Done;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.receptionist.Receptionist;
+import akka.actor.typed.receptionist.ServiceKey;
+import akka.pattern.StatusReply;
+import io.kvstore.CborSerializable;
+import io.kvstore.crdt.Register;
+import io.kvstore.replica.HintStore;
+import io.kvstore.replica.MerkleTree;
+import io.kvstore.replica.PartitionReadiness;
+import io.kvstore.replica.ReplicaStore;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * This node's replica store as other nodes reach it: merges registers sent by key owners, read
+ * repair, anti-entropy and hint replay; answers reads and Merkle comparisons. Registered with the
+ * receptionist so that every node can find every other node's endpoint.
+ */
+public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Command> {
+  public static final ServiceKey<Command> SERVICE_KEY = ServiceKey.create(Command.class, "kvstore-replica");
+
+  public sealed interface Command extends CborSerializable {}
+
+  /** Merge registers (in one group commit); the ack means they are synced here. */
+  public record ApplyAll(List<ReplicaStore.Entry> entries, ActorRef<StatusReply<Done>> replyTo) implements Command {}
+
+  public record Read(String key, ActorRef<ReadReply> replyTo) implements Command {}
+
+  /** @param ready false while this replica may have missed writes: it does not count toward R */
+  public record ReadReply(String node, boolean ready, Register register) implements CborSerializable {}
+
+  /** Roots of many partitions at once: catching up compares these first, one round trip. */
+  public record GetRoots(List<Integer> partitions, ActorRef<RootsReply> replyTo) implements Command {}
+
+  /** @param roots in the order of the request's partitions */
+  public record RootsReply(List<Integer> partitions, long[] roots) implements CborSerializable {}
+
+  public record GetTree(int partition, ActorRef<TreeReply> replyTo) implements Command {}
+
+  public record TreeReply(int partition, MerkleTree tree) implements CborSerializable {}
+
+  /** One page of a partition's entries in the given buckets, after {@code resumeAfter} (null: from the start). */
+  public record GetEntries(int partition, List<Integer> buckets, String resumeAfter, ActorRef<EntriesReply> replyTo)
+      implements Command {}
+
+  /** @param resumeAfter where the next page starts; null on the last page */
+  public record EntriesReply(List<ReplicaStore.Entry> entries, String resumeAfter) implements CborSerializable {}
+
+  public record GetStats(ActorRef<Stats> replyTo) implements Command {}
+
+  /**
+   * @param keys registers stored (estimate)
+   * @param partitionsReady partitions whose reads count toward quorums here
+   * @param conflictsResolved concurrent versions resolved last-writer-wins since start
+   */
+  public record Stats(
+      String node, long keys, int partitions, int partitionsReady, long hintsPending, long hintsDropped, long conflictsResolved)
+      implements CborSerializable {}
+
+  /** @param pageBytes register data per {@link EntriesReply} page */
+  public static Behavior<Command> create(
+      ReplicaStore store, PartitionReadiness readiness, HintStore hints, Topology topology, long pageBytes) {
+    return Behaviors.setup(
+        context -> {
+          context.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, context.getSelf()));
+          return new ReplicaEndpoint(context, store, readiness, hints, topology, pageBytes);
+        });
+  }
+
+  private final ReplicaStore store;
+  private final PartitionReadiness readiness;
+  private final HintStore hints;
+  private final Topology topology;
+  private final long pageBytes;
+  private final Executor blocking;
+
+  private ReplicaEndpoint(
+      ActorContext<Command> context,
+      ReplicaStore store,
+      PartitionReadiness readiness,
+      HintStore hints,
+      Topology topology,
+      long pageBytes) {
+    super(context);
+    this.pageBytes = pageBytes;
+    this.store = store;
+    this.readiness = readiness;
+    this.hints = hints;
+    this.topology = topology;
+    this.blocking =
+        context.getSystem().dispatchers().lookup(ReplicaStore.BLOCKING);
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(ApplyAll.class, this::onApplyAll)
+        .onMessage(Read.class, this::onRead)
+        .onMessage(GetRoots.class, this::onGetRoots)
+        .onMessage(GetTree.class, this::onGetTree)
+        .onMessage(GetEntries.class, this::onGetEntries)
+        .onMessage(GetStats.class, this::onGetStats)
+        .build();
+  }
+
+  private Behavior<Command> onApplyAll(ApplyAll apply) {
+    acknowledge(store.mergeAll(apply.entries()), apply.replyTo());
+    return this;
+  }
+
+  private static void acknowledge(CompletionStage<Void> written, ActorRef<StatusReply<Done>> replyTo) {
+    written.whenComplete(
+        (done, failure) ->
+            replyTo.tell(failure == null ? StatusReply.ack() : StatusReply.error(String.valueOf(failure.getMessage()))));
+  }
+
+  private Behavior<Command> onRead(Read read) {
+    int partition = store.partitioner().partitionOf(read.key());
+    read.replyTo()
+        .tell(new ReadReply(topology.selfId(), readiness.isReady(partition), store.get(read.key()).orElse(null)));
+    return this;
+  }
+
+  private Behavior<Command> onGetRoots(GetRoots get) {
+    offBlocking(() -> new RootsReply(get.partitions(), store.roots(get.partitions())), get.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onGetTree(GetTree get) {
+    offBlocking(() -> new TreeReply(get.partition(), store.merkleTree(get.partition())), get.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onGetEntries(GetEntries get) {
+    Set<Integer> buckets = new HashSet<>(get.buckets());
+    offBlocking(
+        () -> {
+          ReplicaStore.Page page = store.entries(get.partition(), buckets::contains, get.resumeAfter(), pageBytes);
+          return new EntriesReply(page.entries(), page.resumeAfter());
+        },
+        get.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onGetStats(GetStats get) {
+    get.replyTo()
+        .tell(
+            new Stats(
+                topology.selfId(),
+                store.estimatedKeys(),
+                topology.placement().partitionsOf(topology.selfId()).size(),
+                readiness.readyCount(),
+                hints.pendingCount(),
+                hints.droppedCount(),
+                store.conflictsResolved()));
+    return this;
+  }
+
+  /** Partition scans read RocksDB for a while: not on the actor's dispatcher. */
+  private <T> void offBlocking(Supplier<T> scan, ActorRef<T> replyTo) {
+    CompletableFuture.supplyAsync(scan, blocking).thenAccept(replyTo::tell);
+  }
+}
