@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.typesafe.config.ConfigFactory;
 import io.kvstore.api.Consistency;
+import io.kvstore.api.ErrorCode;
 import io.kvstore.cluster.ClusterFormation;
 import io.kvstore.crdt.HlcTimestamp;
 import io.kvstore.crdt.Register;
@@ -63,7 +64,7 @@ class SerializationTest {
             false,
             1_700_000_060_000L);
     Register tombstone = Register.tombstone(register, new HlcTimestamp(1_700_000_000_001L, 0, "n2"));
-    KeyEntity.Refusal refusal = new KeyEntity.Refusal("replication_failed", "1 of 2", true);
+    KeyEntity.Refusal refusal = new KeyEntity.Refusal(ErrorCode.REPLICATION_FAILED, "1 of 2", true);
     ReplicaStore.Entry entry = new ReplicaStore.Entry("k", register);
     MerkleTree.Builder tree = new MerkleTree.Builder();
     tree.add("k", new byte[] {1, 2});

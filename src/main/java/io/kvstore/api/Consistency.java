@@ -15,7 +15,7 @@ public enum Consistency {
       return valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new InvalidRequestException(
-          "invalid_consistency_level",
+          ErrorCode.INVALID_CONSISTENCY_LEVEL,
           "unknown consistency level '" + text + "'; expected ONE, QUORUM, ALL or LINEARIZABLE");
     }
   }

@@ -2,7 +2,7 @@ package io.kvstore.api;
 
 /** The request itself is wrong (bad key, header, TTL, consistency level). */
 public final class InvalidRequestException extends KvStoreException {
-  public InvalidRequestException(String code, String message) {
+  public InvalidRequestException(ErrorCode code, String message) {
     super(code, message, null);
   }
 }

@@ -2,14 +2,14 @@ package io.kvstore.api;
 
 /** A request kvstore refused or could not complete; {@link #code()} is a stable error code. */
 public abstract class KvStoreException extends RuntimeException {
-  private final String code;
+  private final ErrorCode code;
 
-  protected KvStoreException(String code, String message, Throwable cause) {
+  protected KvStoreException(ErrorCode code, String message, Throwable cause) {
     super(message, cause);
     this.code = code;
   }
 
-  public String code() {
+  public ErrorCode code() {
     return code;
   }
 }

@@ -4,7 +4,7 @@ package io.kvstore.api;
 public final class PayloadTooLargeException extends KvStoreException {
   private final long limitBytes;
 
-  public PayloadTooLargeException(String code, String message, long limitBytes) {
+  public PayloadTooLargeException(ErrorCode code, String message, long limitBytes) {
     super(code, message, null);
     this.limitBytes = limitBytes;
   }

@@ -8,7 +8,7 @@ package io.kvstore.api;
 public final class UnavailableException extends KvStoreException {
   private final boolean mayHaveBeenApplied;
 
-  public UnavailableException(String code, String message, boolean mayHaveBeenApplied, Throwable cause) {
+  public UnavailableException(ErrorCode code, String message, boolean mayHaveBeenApplied, Throwable cause) {
     super(code, message, cause);
     this.mayHaveBeenApplied = mayHaveBeenApplied;
   }

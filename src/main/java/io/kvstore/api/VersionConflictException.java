@@ -8,7 +8,7 @@ public final class VersionConflictException extends KvStoreException {
 
   public VersionConflictException(String currentVersion) {
     super(
-        "conflict",
+        ErrorCode.CONFLICT,
         currentVersion == null
             ? "the key has no current value"
             : "the key's current version is " + currentVersion,

@@ -19,11 +19,11 @@ public record WriteOptions(Consistency consistency, Duration ttl, List<String> i
     Objects.requireNonNull(consistency, "consistency");
     Objects.requireNonNull(ttl, "ttl");
     if (ttl.isNegative()) {
-      throw new InvalidRequestException("invalid_ttl", "TTL must not be negative");
+      throw new InvalidRequestException(ErrorCode.INVALID_TTL, "TTL must not be negative");
     }
     if (ifMatch != null) {
       if (ifMatch.isEmpty()) {
-        throw new InvalidRequestException("invalid_header", "a version condition must name at least one version");
+        throw new InvalidRequestException(ErrorCode.INVALID_HEADER, "a version condition must name at least one version");
       }
       ifMatch = List.copyOf(ifMatch);
     }

@@ -14,6 +14,7 @@ import akka.cluster.typed.Down;
 import akka.cluster.typed.Join;
 import akka.cluster.typed.Leave;
 import io.kvstore.Stages;
+import io.kvstore.api.ErrorCode;
 import io.kvstore.api.InvalidRequestException;
 import io.kvstore.api.KvCluster;
 import io.kvstore.replica.ReplicaStore;
@@ -139,11 +140,11 @@ public final class ClusterAdmin implements KvCluster {
     Address address = parseAddress(system.name(), hostAndPort);
     if (cluster.state().getMembers().iterator().hasNext()) {
       throw new InvalidRequestException(
-          "already_member", "this node is already a cluster member; start it with --await-join to join it by request");
+          ErrorCode.ALREADY_MEMBER, "this node is already a cluster member; start it with --await-join to join it by request");
     }
     if (address.equals(joining)) {
       throw new InvalidRequestException(
-          "already_joining", "this node is already joining " + address + " and retries until it is let in");
+          ErrorCode.ALREADY_JOINING, "this node is already joining " + address + " and retries until it is let in");
     }
     joining = address;
     cluster.manager().tell(Join.create(address));
@@ -172,7 +173,7 @@ public final class ClusterAdmin implements KvCluster {
             && address.port().filter(port -> (Integer) port >= 1 && (Integer) port <= 65535).isDefined();
     if (!valid) {
       throw new InvalidRequestException(
-          "invalid_address", "address must be host:port (Akka remoting, port 1-65535) or akka://" + systemName + "@host:port, was '" + text + "'");
+          ErrorCode.INVALID_ADDRESS, "address must be host:port (Akka remoting, port 1-65535) or akka://" + systemName + "@host:port, was '" + text + "'");
     }
     return address;
   }

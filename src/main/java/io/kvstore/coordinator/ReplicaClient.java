@@ -5,6 +5,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import io.kvstore.Stages;
 import io.kvstore.api.Consistency;
+import io.kvstore.api.ErrorCode;
 import io.kvstore.api.UnavailableException;
 import io.kvstore.crdt.Register;
 import io.kvstore.entity.Replication;
@@ -76,7 +77,7 @@ public final class ReplicaClient implements Replication {
     if (replicas.isEmpty() || available < needed) {
       return Optional.of(
           new UnavailableException(
-              "insufficient_replicas",
+              ErrorCode.INSUFFICIENT_REPLICAS,
               consistency + " needs " + needed + " of the key's " + replicas.size() + " replicas " + replicas
                   + "; only " + available + " are available. Nothing was written.",
               false,
@@ -126,7 +127,7 @@ public final class ReplicaClient implements Replication {
 
   private static UnavailableException noRing(boolean mayHaveBeenApplied) {
     return new UnavailableException(
-        "no_ring",
+        ErrorCode.NO_RING,
         "this node is in no ring yet: it has not joined a cluster (POST /api/v1/cluster/nodes on a node started with"
             + " --await-join), or its cluster has not formed one",
         mayHaveBeenApplied,
@@ -146,7 +147,7 @@ public final class ReplicaClient implements Replication {
    */
   private UnavailableException writeFailure(String key, Consistency consistency, QuorumTally tally) {
     return new UnavailableException(
-        "replication_failed",
+        ErrorCode.REPLICATION_FAILED,
         consistency + " write of '" + key + "' cannot be synced on the " + tally.needed()
             + " replicas it needs besides its owner: " + String.join("; ", tally.shortfalls())
             + ". It may have been applied partially and may still become visible; read the key to find out.",
@@ -220,7 +221,7 @@ public final class ReplicaClient implements Replication {
 
   private UnavailableException readFailure(String key, Consistency consistency, List<String> replicas, QuorumTally tally) {
     return new UnavailableException(
-        "insufficient_replicas",
+        ErrorCode.INSUFFICIENT_REPLICAS,
         consistency + " read of '" + key + "' needs " + tally.needed() + " of the replicas " + replicas
             + " up to date and answering: " + String.join("; ", tally.shortfalls()) + ".",
         false,

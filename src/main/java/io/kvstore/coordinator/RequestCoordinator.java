@@ -1,6 +1,5 @@
 package io.kvstore.coordinator;
 
-
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -11,6 +10,7 @@ import akka.persistence.query.PersistenceQuery;
 import akka.stream.javadsl.Sink;
 import io.kvstore.Stages;
 import io.kvstore.api.Consistency;
+import io.kvstore.api.ErrorCode;
 import io.kvstore.api.InvalidRequestException;
 import io.kvstore.api.KvEntry;
 import io.kvstore.api.KvStore;
@@ -107,7 +107,7 @@ public final class RequestCoordinator implements KvStore {
           validateKey(key);
           if (value.length > limits.maxValueBytes()) {
             throw new PayloadTooLargeException(
-                "value_too_large",
+                ErrorCode.VALUE_TOO_LARGE,
                 "value is " + value.length + " bytes; the limit is " + limits.maxValueBytes(),
                 limits.maxValueBytes());
           }
@@ -185,7 +185,7 @@ public final class RequestCoordinator implements KvStore {
   private void failWritesInFlight() {
     for (CompletableFuture<?> write : writesInFlight) {
       write.completeExceptionally(
-          new UnavailableException("storage_unavailable", storage.unavailableReason(), true, null));
+          new UnavailableException(ErrorCode.STORAGE_UNAVAILABLE, storage.unavailableReason(), true, null));
     }
   }
 
@@ -198,7 +198,7 @@ public final class RequestCoordinator implements KvStore {
 
   private void validateKey(String key) {
     if (key == null || key.isEmpty()) {
-      throw new InvalidRequestException("invalid_key", "key must not be empty");
+      throw new InvalidRequestException(ErrorCode.INVALID_KEY, "key must not be empty");
     }
     int length;
     try {
@@ -210,11 +210,11 @@ public final class RequestCoordinator implements KvStore {
               .encode(CharBuffer.wrap(key))
               .remaining();
     } catch (CharacterCodingException e) {
-      throw new InvalidRequestException("invalid_key", "key is not valid Unicode text");
+      throw new InvalidRequestException(ErrorCode.INVALID_KEY, "key is not valid Unicode text");
     }
     if (length > limits.maxKeyBytes()) {
       throw new PayloadTooLargeException(
-          "key_too_large",
+          ErrorCode.KEY_TOO_LARGE,
           "key is " + length + " bytes of UTF-8; the limit is " + limits.maxKeyBytes(),
           limits.maxKeyBytes());
     }
@@ -223,7 +223,7 @@ public final class RequestCoordinator implements KvStore {
   private void requireWritableStorage() {
     if (!storage.isWritable()) {
       throw new UnavailableException(
-          "storage_unavailable", storage.unavailableReason(), false, null);
+          ErrorCode.STORAGE_UNAVAILABLE, storage.unavailableReason(), false, null);
     }
   }
 
@@ -293,20 +293,20 @@ public final class RequestCoordinator implements KvStore {
       return known;
     }
     if (!storage.isWritable() && isWrite) {
-      return new UnavailableException("storage_unavailable", storage.unavailableReason(), true, failure);
+      return new UnavailableException(ErrorCode.STORAGE_UNAVAILABLE, storage.unavailableReason(), true, failure);
     }
     if (failure instanceof TimeoutException) {
       return new UnavailableException(
-          "timeout",
+          ErrorCode.TIMEOUT,
           "no answer within " + requestTimeout.toMillis() + " ms"
               + (isWrite ? "; the write may have been applied" : ""),
           isWrite,
           failure);
     }
     if (failure instanceof StatusReply.ErrorMessage error) {
-      return new UnavailableException("storage_unavailable", error.getMessage(), isWrite, failure);
+      return new UnavailableException(ErrorCode.STORAGE_UNAVAILABLE, error.getMessage(), isWrite, failure);
     }
-    return new UnavailableException("internal_error", String.valueOf(failure.getMessage()), isWrite, failure);
+    return new UnavailableException(ErrorCode.INTERNAL_ERROR, String.valueOf(failure.getMessage()), isWrite, failure);
   }
 
   @FunctionalInterface

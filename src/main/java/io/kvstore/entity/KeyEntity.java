@@ -25,6 +25,7 @@ import akka.persistence.typed.javadsl.SignalHandler;
 import io.kvstore.CborSerializable;
 import io.kvstore.Stages;
 import io.kvstore.api.Consistency;
+import io.kvstore.api.ErrorCode;
 import io.kvstore.api.UnavailableException;
 import io.kvstore.crdt.HybridLogicalClock;
 import io.kvstore.crdt.Register;
@@ -94,11 +95,11 @@ public final class KeyEntity
    *
    * @param mayHaveBeenApplied a write was journaled here and may reach other replicas later
    */
-  public record Refusal(String code, String message, boolean mayHaveBeenApplied) implements CborSerializable {
+  public record Refusal(ErrorCode code, String message, boolean mayHaveBeenApplied) implements CborSerializable {
     static Refusal of(Throwable failure) {
       return Stages.cause(failure) instanceof UnavailableException e
           ? new Refusal(e.code(), e.getMessage(), e.mayHaveBeenApplied())
-          : new Refusal("replication_failed", String.valueOf(Stages.cause(failure).getMessage()), true);
+          : new Refusal(ErrorCode.REPLICATION_FAILED, String.valueOf(Stages.cause(failure).getMessage()), true);
     }
   }
 
@@ -277,7 +278,7 @@ public final class KeyEntity
       }
       syncRefusal =
           new Refusal(
-              "insufficient_replicas",
+              ErrorCode.INSUFFICIENT_REPLICAS,
               "the key's entity cannot reach a read quorum of its replicas to start from the newest version ("
                   + synced.refusal().message() + "). Nothing was written.",
               false);

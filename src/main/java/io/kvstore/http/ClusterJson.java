@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvstore.api.ErrorCode;
 import io.kvstore.api.InvalidRequestException;
 import io.kvstore.api.KvCluster;
 import java.io.IOException;
@@ -66,11 +67,11 @@ final class ClusterJson {
     try {
       json = MAPPER.readTree(body);
     } catch (IOException e) {
-      throw new InvalidRequestException("malformed_json", "the body is not valid JSON");
+      throw new InvalidRequestException(ErrorCode.MALFORMED_JSON, "the body is not valid JSON");
     }
     if (json == null || !json.path("address").isTextual()) {
       throw new InvalidRequestException(
-          "invalid_body", "expected {\"address\": \"host:port\"}, the Akka remoting address of a cluster member");
+          ErrorCode.INVALID_BODY, "expected {\"address\": \"host:port\"}, the Akka remoting address of a cluster member");
     }
     return json.get("address").asText();
   }
@@ -82,9 +83,9 @@ final class ClusterJson {
 
   static HttpResponse removal(String nodeId, Optional<KvCluster.Removal> action) {
     if (action.isEmpty()) {
-      return JsonResponses.json(
-          StatusCodes.NOT_FOUND,
-          JsonResponses.errorBody("unknown_node", "no cluster member has node id '" + nodeId + "'").put("node_id", nodeId));
+      return JsonResponses.error(
+          ErrorCode.UNKNOWN_NODE,
+          JsonResponses.errorBody(ErrorCode.UNKNOWN_NODE, "no cluster member has node id '" + nodeId + "'").put("node_id", nodeId));
     }
     return JsonResponses.json(
         StatusCodes.ACCEPTED,

@@ -1,5 +1,6 @@
 package io.kvstore.http;
 
+import io.kvstore.api.ErrorCode;
 import io.kvstore.api.InvalidRequestException;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,6 +64,6 @@ final class EntityTags {
   }
 
   private static InvalidRequestException malformed(String message) {
-    return new InvalidRequestException("invalid_header", message);
+    return new InvalidRequestException(ErrorCode.INVALID_HEADER, message);
   }
 }

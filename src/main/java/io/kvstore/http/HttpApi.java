@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvstore.Stages;
 import io.kvstore.api.Consistency;
+import io.kvstore.api.ErrorCode;
 import io.kvstore.api.InvalidRequestException;
 import io.kvstore.api.KvCluster;
 import io.kvstore.api.KvEntry;
@@ -69,7 +70,7 @@ public final class HttpApi extends AllDirectives {
    */
   public static ServerSettings withJsonTerminationAnswer(ServerSettings settings) {
     return settings.withTerminationDeadlineExceededResponse(
-        JsonResponses.error(StatusCodes.SERVICE_UNAVAILABLE, "shutting_down", "this node is shutting down; retry on another node"));
+        JsonResponses.error(ErrorCode.SHUTTING_DOWN, "this node is shutting down; retry on another node"));
   }
 
   /** What each connection of the API port runs: every route, behind the request-head deadline. */
@@ -96,14 +97,13 @@ public final class HttpApi extends AllDirectives {
   }
 
   private Route notFound(String path) {
-    return complete(JsonResponses.error(StatusCodes.NOT_FOUND, "not_found", "no endpoint at " + path));
+    return complete(JsonResponses.error(ErrorCode.NOT_FOUND, "no endpoint at " + path));
   }
 
   public Route routes() {
     return withRequestTimeoutResponse(
         request ->
-            JsonResponses.error(
-                StatusCodes.SERVICE_UNAVAILABLE, "timeout", "the request took too long to answer"),
+            JsonResponses.error(ErrorCode.TIMEOUT, "the request took too long to answer"),
         () ->
             concat(
                 extractRequest(
@@ -142,9 +142,7 @@ public final class HttpApi extends AllDirectives {
         extractMethod(
             method ->
                 complete(
-                    JsonResponses.error(
-                        StatusCodes.METHOD_NOT_ALLOWED,
-                        "method_not_allowed",
+                    JsonResponses.error(ErrorCode.METHOD_NOT_ALLOWED,
                         "use GET /api/v1/cluster/status, GET /api/v1/cluster/merkle, POST /api/v1/cluster/nodes or DELETE /api/v1/cluster/nodes/{id}"))));
   }
 
@@ -158,7 +156,7 @@ public final class HttpApi extends AllDirectives {
   private Route alive() {
     Optional<String> failure = health.fatalFailure();
     if (failure.isPresent()) {
-      return complete(JsonResponses.error(StatusCodes.SERVICE_UNAVAILABLE, "failed", failure.get()));
+      return complete(JsonResponses.error(ErrorCode.FAILED, failure.get()));
     }
     return complete(JsonResponses.json(StatusCodes.OK, JsonResponses.object().put("status", "alive")));
   }
@@ -168,10 +166,10 @@ public final class HttpApi extends AllDirectives {
     if (reasons.isEmpty()) {
       return complete(JsonResponses.json(StatusCodes.OK, JsonResponses.object().put("status", "ready")));
     }
-    ObjectNode body = JsonResponses.errorBody("not_ready", String.join("; ", reasons));
+    ObjectNode body = JsonResponses.errorBody(ErrorCode.NOT_READY, String.join("; ", reasons));
     ArrayNode reasonList = body.putArray("reasons");
     reasons.forEach(reasonList::add);
-    return complete(JsonResponses.json(StatusCodes.SERVICE_UNAVAILABLE, body));
+    return complete(JsonResponses.error(ErrorCode.NOT_READY, body));
   }
 
   /** @param rawKey the key as sent, percent-encoded: errors name it so when it does not decode */
@@ -195,7 +193,7 @@ public final class HttpApi extends AllDirectives {
       Optional<String> versions = request.getUri().query().get("versions");
       if (versions.isPresent()) {
         if (!versions.get().equals("all")) {
-          throw new InvalidRequestException("invalid_parameter", "versions must be 'all'");
+          throw new InvalidRequestException(ErrorCode.INVALID_PARAMETER, "versions must be 'all'");
         }
         return store.versions(key).thenApply(list -> versionsResponse(key, list));
       }
@@ -217,9 +215,7 @@ public final class HttpApi extends AllDirectives {
           .thenApply(deleted -> deleted.map(result -> writeResponse(result, "deleted")).orElseGet(() -> JsonResponses.notFound(key)));
     }
     return CompletableFuture.completedFuture(
-        JsonResponses.error(
-                StatusCodes.METHOD_NOT_ALLOWED,
-                "method_not_allowed",
+        JsonResponses.error(ErrorCode.METHOD_NOT_ALLOWED,
                 request.method().value() + " is not supported on keys; use GET, HEAD, PUT or DELETE")
             .addHeader(RawHeader.create("Allow", "GET, HEAD, PUT, DELETE")));
   }
@@ -232,14 +228,14 @@ public final class HttpApi extends AllDirectives {
     Optional<String> ttl = header(request, TTL_HEADER);
     if (ttl.isPresent()) {
       if (!isPut) {
-        throw new InvalidRequestException("invalid_header", "X-TTL applies to PUT only");
+        throw new InvalidRequestException(ErrorCode.INVALID_HEADER, "X-TTL applies to PUT only");
       }
       options = options.withTtl(Duration.ofSeconds(parseTtlSeconds(ttl.get())));
     }
     Optional<String> ifMatch = header(request, "If-Match");
     Optional<String> ifNoneMatch = header(request, "If-None-Match");
     if (ifMatch.isPresent() && ifNoneMatch.isPresent()) {
-      throw new InvalidRequestException("invalid_header", "send If-Match or If-None-Match, not both");
+      throw new InvalidRequestException(ErrorCode.INVALID_HEADER, "send If-Match or If-None-Match, not both");
     }
     if (ifMatch.isPresent()) {
       options = options.onlyIfVersionIn(EntityTags.parseIfMatch(ifMatch.get()));
@@ -247,7 +243,7 @@ public final class HttpApi extends AllDirectives {
     if (ifNoneMatch.isPresent()) {
       if (!isPut || !ifNoneMatch.get().trim().equals("*")) {
         throw new InvalidRequestException(
-            "invalid_header", "only 'If-None-Match: *' (create only) is supported, on PUT");
+            ErrorCode.INVALID_HEADER, "only 'If-None-Match: *' (create only) is supported, on PUT");
       }
       options = options.onlyIfAbsent();
     }
@@ -264,7 +260,7 @@ public final class HttpApi extends AllDirectives {
       }
     }
     throw new InvalidRequestException(
-        "invalid_ttl", "X-TTL must be a whole number of seconds from 1 to " + Integer.MAX_VALUE + ", was '" + text + "'");
+        ErrorCode.INVALID_TTL, "X-TTL must be a whole number of seconds from 1 to " + Integer.MAX_VALUE + ", was '" + text + "'");
   }
 
   private CompletionStage<byte[]> readBody(HttpRequest request) {
@@ -284,7 +280,7 @@ public final class HttpApi extends AllDirectives {
   private static Optional<String> header(HttpRequest request, String name) {
     long count = java.util.stream.StreamSupport.stream(request.getHeaders().spliterator(), false).filter(h -> h.is(name.toLowerCase(java.util.Locale.ROOT))).count();
     if (count > 1) {
-      throw new InvalidRequestException("invalid_header", name + " must appear once, was sent " + count + " times");
+      throw new InvalidRequestException(ErrorCode.INVALID_HEADER, name + " must appear once, was sent " + count + " times");
     }
     return request.getHeader(name).map(HttpHeader::value);
   }
@@ -350,18 +346,16 @@ public final class HttpApi extends AllDirectives {
     if (cause instanceof EntityStreamSizeException) {
       return JsonResponses.fromException(
           new PayloadTooLargeException(
-              "value_too_large",
+              ErrorCode.VALUE_TOO_LARGE,
               "value is larger than the limit of " + limits.maxValueBytes() + " bytes",
               limits.maxValueBytes()),
           key);
     }
     if (cause instanceof TimeoutException) {
-      return JsonResponses.error(
-          StatusCodes.REQUEST_TIMEOUT,
-          "request_timeout",
+      return JsonResponses.error(ErrorCode.REQUEST_TIMEOUT,
           "the request body did not arrive within " + bodyReadTimeout.toMillis() + " ms");
     }
     system.log().error("unexpected failure serving key " + key, cause);
-    return JsonResponses.error(StatusCodes.INTERNAL_SERVER_ERROR, "internal_error", String.valueOf(cause.getMessage()));
+    return JsonResponses.error(ErrorCode.INTERNAL_ERROR, String.valueOf(cause.getMessage()));
   }
 }

@@ -7,6 +7,7 @@ import akka.http.javadsl.model.StatusCodes;
 import akka.http.scaladsl.model.ErrorInfo;
 import akka.http.scaladsl.model.StatusCode;
 import akka.http.scaladsl.settings.ServerSettings;
+import io.kvstore.api.ErrorCode;
 
 /**
  * Answers requests Akka HTTP cannot even parse (malformed URI or percent-encoding, oversized
@@ -18,16 +19,17 @@ public final class JsonParsingErrorHandler extends ParsingErrorHandler {
   public HttpResponse handle(
       StatusCode status, ErrorInfo error, LoggingAdapter log, ServerSettings settings) {
     log.debug("unparseable request ({}): {}", status.intValue(), error.formatPretty());
-    return JsonResponses.error(
-        StatusCodes.get(status.intValue()), errorCode(status.intValue()), error.summary());
+    // The status Akka's parser chose (400, 413, 414, 431, 501, 505…), not the code's usual one.
+    return JsonResponses.json(
+        StatusCodes.get(status.intValue()), JsonResponses.errorBody(errorCode(status.intValue()), error.summary()));
   }
 
-  private static String errorCode(int status) {
+  private static ErrorCode errorCode(int status) {
     return switch (status) {
-      case 413 -> "payload_too_large";
-      case 414 -> "uri_too_long";
-      case 431 -> "headers_too_large";
-      default -> "bad_request";
+      case 413 -> ErrorCode.PAYLOAD_TOO_LARGE;
+      case 414 -> ErrorCode.URI_TOO_LONG;
+      case 431 -> ErrorCode.HEADERS_TOO_LARGE;
+      default -> ErrorCode.BAD_REQUEST;
     };
   }
 }

@@ -7,6 +7,7 @@ import akka.http.javadsl.model.StatusCodes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kvstore.api.ErrorCode;
 import io.kvstore.api.InvalidRequestException;
 import io.kvstore.api.KvStoreException;
 import io.kvstore.api.PayloadTooLargeException;
@@ -33,39 +34,36 @@ final class JsonResponses {
     }
   }
 
-  static ObjectNode errorBody(String error, String message) {
-    return object().put("error", error).put("message", message);
+  static ObjectNode errorBody(ErrorCode error, String message) {
+    return object().put("error", error.code()).put("message", message);
   }
 
-  static HttpResponse error(StatusCode status, String error, String message) {
-    return json(status, errorBody(error, message));
+  /** An error with the status {@link HttpErrors} gives its code. */
+  static HttpResponse error(ErrorCode error, String message) {
+    return error(error, errorBody(error, message));
+  }
+
+  static HttpResponse error(ErrorCode error, ObjectNode body) {
+    return json(HttpErrors.status(error), body);
   }
 
   static HttpResponse notFound(String key) {
-    return json(StatusCodes.NOT_FOUND, errorBody("not_found", "no value for the key").put("key", key));
+    return error(ErrorCode.NOT_FOUND, errorBody(ErrorCode.NOT_FOUND, "no value for the key").put("key", key));
   }
 
-  /** The one mapping from kvstore's exceptions to HTTP statuses and bodies. */
+  /** kvstore's exceptions as error bodies, with the fields each kind adds. */
   static HttpResponse fromException(KvStoreException e, String key) {
     ObjectNode body = errorBody(e.code(), e.getMessage());
     if (key != null) {
       body.put("key", key);
     }
-    if (e instanceof InvalidRequestException) {
-      return json(StatusCodes.BAD_REQUEST, body);
-    }
     if (e instanceof PayloadTooLargeException tooLarge) {
-      return json(StatusCodes.CONTENT_TOO_LARGE, body.put("limit_bytes", tooLarge.limitBytes()));
-    }
-    if (e instanceof VersionConflictException conflict) {
+      body.put("limit_bytes", tooLarge.limitBytes());
+    } else if (e instanceof VersionConflictException conflict) {
       body.put("current_version", conflict.currentVersion().orElse(null));
-      return json(StatusCodes.CONFLICT, body);
+    } else if (e instanceof UnavailableException unavailable) {
+      body.put("may_have_been_applied", unavailable.mayHaveBeenApplied());
     }
-    if (e instanceof UnavailableException unavailable) {
-      return json(
-          StatusCodes.SERVICE_UNAVAILABLE,
-          body.put("may_have_been_applied", unavailable.mayHaveBeenApplied()));
-    }
-    return json(StatusCodes.INTERNAL_SERVER_ERROR, body);
+    return error(e.code(), body);
   }
 }

@@ -2,6 +2,7 @@ package io.kvstore.http;
 
 import akka.http.javadsl.model.HttpHeader;
 import akka.http.javadsl.model.HttpRequest;
+import io.kvstore.api.ErrorCode;
 import io.kvstore.api.InvalidRequestException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -72,11 +73,11 @@ final class KeyPath {
           .decode(ByteBuffer.wrap(bytes.toByteArray()))
           .toString();
     } catch (CharacterCodingException e) {
-      throw new InvalidRequestException("invalid_key", "key is not valid UTF-8 once percent-decoded");
+      throw new InvalidRequestException(ErrorCode.INVALID_KEY, "key is not valid UTF-8 once percent-decoded");
     }
   }
 
   private static InvalidRequestException malformed() {
-    return new InvalidRequestException("invalid_key", "key has a malformed percent-escape");
+    return new InvalidRequestException(ErrorCode.INVALID_KEY, "key has a malformed percent-escape");
   }
 }

@@ -3,7 +3,6 @@ package io.kvstore.resp;
 import io.kvstore.Stages;
 import io.kvstore.api.Consistency;
 import io.kvstore.api.KvStoreException;
-import io.kvstore.api.UnavailableException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -128,21 +127,14 @@ final class RespConnection {
     return text.toString();
   }
 
-  /** kvstore's errors as Redis error replies: ERR for bad requests, TRYAGAIN when it may succeed later. */
+  /** A failed command's reply: kvstore's errors as {@link RespErrors} maps them, anything else an internal error. */
   static RespReply errorReply(Throwable failure) {
     Throwable cause = Stages.cause(failure);
     if (cause instanceof RespException resp) {
       return resp.reply();
     }
-    if (cause instanceof UnavailableException unavailable) {
-      return RespReply.error(
-          "TRYAGAIN " + unavailable.code() + ": " + unavailable.getMessage()
-              + (unavailable.mayHaveBeenApplied() && !unavailable.getMessage().contains("may have been applied")
-                  ? " (the write may have been applied)"
-                  : ""));
-    }
     if (cause instanceof KvStoreException known) {
-      return RespReply.error("ERR " + known.getMessage());
+      return RespErrors.reply(known);
     }
     log.error("RESP command failed", cause);
     return RespReply.error("ERR internal error: " + cause);

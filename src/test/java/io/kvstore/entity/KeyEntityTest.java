@@ -15,6 +15,7 @@ import akka.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import com.typesafe.config.ConfigFactory;
 import io.kvstore.api.Consistency;
+import io.kvstore.api.ErrorCode;
 import io.kvstore.api.UnavailableException;
 import io.kvstore.crdt.HlcTimestamp;
 import io.kvstore.crdt.HybridLogicalClock;
@@ -47,7 +48,7 @@ class KeyEntityTest {
     @Override
     public Optional<UnavailableException> refusal(String key, Consistency consistency) {
       return refuseWrites
-          ? Optional.of(new UnavailableException("insufficient_replicas", "only 1 of 3 available", false, null))
+          ? Optional.of(new UnavailableException(ErrorCode.INSUFFICIENT_REPLICAS, "only 1 of 3 available", false, null))
           : Optional.empty();
     }
 
@@ -62,7 +63,7 @@ class KeyEntityTest {
     public CompletionStage<Register> readQuorum(String key) {
       if (quorumUnreachable) {
         return CompletableFuture.failedFuture(
-            new UnavailableException("insufficient_replicas", "1 of 3 replicas answered", false, null));
+            new UnavailableException(ErrorCode.INSUFFICIENT_REPLICAS, "1 of 3 replicas answered", false, null));
       }
       return CompletableFuture.completedFuture(quorumHolds);
     }
@@ -220,7 +221,7 @@ class KeyEntityTest {
     replication.refuseWrites = true;
     KeyEntity.WriteOutcome refused = put("b", Precondition.NONE, 0);
     assertFalse(refused.applied());
-    assertEquals("insufficient_replicas", refused.refusal().code());
+    assertEquals(ErrorCode.INSUFFICIENT_REPLICAS, refused.refusal().code());
     assertFalse(refused.refusal().mayHaveBeenApplied());
     assertArrayEquals(bytes("a"), get().value(), "a refused write leaves nothing behind");
   }
@@ -267,7 +268,7 @@ class KeyEntityTest {
 
     KeyEntity.WriteOutcome refused = put("during", Precondition.NONE, 0);
     assertFalse(refused.applied());
-    assertEquals("insufficient_replicas", refused.refusal().code());
+    assertEquals(ErrorCode.INSUFFICIENT_REPLICAS, refused.refusal().code());
     assertFalse(refused.refusal().mayHaveBeenApplied());
 
     replication.quorumUnreachable = false;

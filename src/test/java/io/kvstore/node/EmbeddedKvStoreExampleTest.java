@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kvstore.api.Consistency;
+import io.kvstore.api.ErrorCode;
 import io.kvstore.api.KvEntry;
 import io.kvstore.api.KvStore;
 import io.kvstore.api.KvVersion;
@@ -67,7 +68,7 @@ class EmbeddedKvStoreExampleTest {
 
       CompletionException tooBig =
           assertThrows(CompletionException.class, () -> kv.put("k".repeat(300), new byte[1]).toCompletableFuture().join());
-      assertEquals("key_too_large", assertInstanceOf(PayloadTooLargeException.class, tooBig.getCause()).code());
+      assertEquals(ErrorCode.KEY_TOO_LARGE, assertInstanceOf(PayloadTooLargeException.class, tooBig.getCause()).code());
     }
   }
 
