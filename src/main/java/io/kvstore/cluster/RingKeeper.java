@@ -182,18 +182,12 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
     return this;
   }
 
-  /** Publishes only when there is something to change: every publication is a write to all nodes. */
   private Behavior<Command> onCheckRing() {
     readMembers();
-    if (needsPublishing(topology.placement().ring())) {
+    if (RingPublishing.needed(topology.placement().ring(), upMembers, caughtUpUnder)) {
       publishIfLeader();
     }
     return this;
-  }
-
-  /** Whether the leader has a newer ring to publish: other members, or a settlement. */
-  private boolean needsPublishing(Ring ring) {
-    return !ring.nodes().equals(upMembers) || ring.settledBy(caughtUpUnder);
   }
 
   private void readMembers() {
@@ -223,35 +217,34 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
    * will see the merged result and correct it with a higher version.
    */
   private void publishIfLeader() {
-    ClusterEvent.CurrentClusterState state = cluster.state();
-    if (cluster.selfMember().address().equals(state.getLeader()) && !upMembers.isEmpty()) {
-      if (!RingMemory.mayPublish(remembered, presentMembers)) {
+    boolean leader = cluster.selfMember().address().equals(cluster.state().getLeader());
+    switch (RingPublishing.decide(leader, upMembers, remembered, presentMembers)) {
+      case NOT_LEADER, NO_MEMBERS -> {}
+      case HOLD_BACK -> {
         if (!heldBack) {
           getContext().getLog().warn(
               "not publishing a ring: of the last ring {}, only {} are reachable members; waiting for a majority of them",
               remembered, presentMembers);
           heldBack = true;
         }
-        return;
       }
-      heldBack = false;
-      List<String> members = upMembers;
-      Map<String, Long> reports = caughtUpUnder;
-      replicator.askUpdate(
-          replyTo ->
-              new Replicator.Update<>(
-                  RING_KEY,
-                  LWWRegister.create(selfUniqueAddress, empty, VERSION_CLOCK),
-                  new Replicator.WriteAll(publishTimeout),
-                  replyTo,
-                  current -> {
-                    Ring ring = current.getValue();
-                    if (!ring.nodes().equals(members)) {
-                      return current.withValue(selfUniqueAddress, ring.withMembers(ring.version() + 1, members), VERSION_CLOCK);
-                    }
-                    return ring.settledBy(reports) ? current.withValue(selfUniqueAddress, ring.settled(), VERSION_CLOCK) : current;
-                  }),
-          Published::new);
+      case PUBLISH -> {
+        heldBack = false;
+        List<String> members = upMembers;
+        Map<String, Long> reports = caughtUpUnder;
+        replicator.askUpdate(
+            replyTo ->
+                new Replicator.Update<>(
+                    RING_KEY,
+                    LWWRegister.create(selfUniqueAddress, empty, VERSION_CLOCK),
+                    new Replicator.WriteAll(publishTimeout),
+                    replyTo,
+                    current -> {
+                      Ring next = RingPublishing.next(current.getValue(), members, reports);
+                      return next == current.getValue() ? current : current.withValue(selfUniqueAddress, next, VERSION_CLOCK);
+                    }),
+            Published::new);
+      }
     }
   }
 
@@ -264,7 +257,7 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
         onRetired(((Replicator.Changed<GSet<String>>) changed).get(RETIRED_KEY).getElements());
       } else if (changed.key().equals(CAUGHT_UP_KEY)) {
         caughtUpUnder = Map.copyOf(((Replicator.Changed<LWWMap<String, Long>>) changed).get(CAUGHT_UP_KEY).getEntries());
-        if (needsPublishing(topology.placement().ring())) {
+        if (RingPublishing.needed(topology.placement().ring(), upMembers, caughtUpUnder)) {
           publishIfLeader();
         }
       }
@@ -278,7 +271,7 @@ public final class RingKeeper extends AbstractBehavior<RingKeeper.Command> {
       memory.remember(ring.nodes());
       remembered = ring.nodes();
     }
-    if (needsPublishing(ring)) {
+    if (RingPublishing.needed(ring, upMembers, caughtUpUnder)) {
       publishIfLeader();
     }
   }

@@ -32,6 +32,7 @@ import io.kvstore.entity.ExpirySweeper;
 import io.kvstore.entity.KeyEntity;
 import io.kvstore.http.HttpApi;
 import io.kvstore.repair.AntiEntropy;
+import io.kvstore.repair.HintReplay;
 import io.kvstore.replica.HintStore;
 import io.kvstore.replica.PartitionReadiness;
 import io.kvstore.replica.ReplicaStore;
@@ -146,12 +147,12 @@ final class Guardian {
                   AntiEntropy.create(
                       replicas,
                       readiness,
-                      hints,
                       topology,
                       replication,
                       retired,
                       version -> ringKeeper.tell(new RingKeeper.CaughtUp(version)))),
               "anti-entropy");
+          context.spawn(resuming(HintReplay.create(hints, topology, replication)), "hint-replay");
           ReplicaClient replicaClient = new ReplicaClient(system, topology, replicas, readiness, hints, replication);
           KeyEntity.init(
               system,

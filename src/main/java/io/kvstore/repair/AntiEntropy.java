@@ -1,18 +1,11 @@
 package io.kvstore.repair;
 
-import akka.Done;
-import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
-import akka.actor.typed.Scheduler;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
-import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
 import akka.actor.typed.javadsl.TimerScheduler;
-import akka.pattern.StatusReply;
-import io.kvstore.Stages;
-import io.kvstore.replica.HintStore;
 import io.kvstore.replica.MerkleTree;
 import io.kvstore.replica.PartitionReadiness;
 import io.kvstore.replica.ReplicaStore;
@@ -21,10 +14,8 @@ import io.kvstore.ring.RetiredNodes;
 import io.kvstore.ring.Ring;
 import io.kvstore.transport.ReplicaEndpoint;
 import io.kvstore.transport.Topology;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,11 +24,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
 import java.util.function.LongConsumer;
+import java.util.stream.Collectors;
 
 /**
- * Background repair of this node's replica store, rate-limited by a timer:
+ * Background repair of this node's replica store, rate-limited by a timer. It carries out what
+ * {@link SyncRule} decides, and exchanges data through {@link MerkleExchange}:
  *
  * <ul>
  *   <li>Merkle anti-entropy: each tick compares one partition with its other replicas (two-level
@@ -51,8 +43,9 @@ import java.util.function.LongConsumer;
  *       reports it, so that the ring can settle.
  *   <li>Hand-off: a partition this node holds but no longer replicates is pushed to its current
  *       replicas, and only then dropped here.
- *   <li>Hinted handoff: hints for nodes that are available again are replayed.
  * </ul>
+ *
+ * <p>Hinted handoff is {@link HintReplay}'s.
  */
 public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
 
@@ -62,15 +55,9 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     INSTANCE
   }
 
-  private enum HintTick implements Command {
-    INSTANCE
-  }
-
   private record RingChanged(Ring.Placement previous, Ring.Placement current) implements Command {}
 
   private record PartitionSynced(int partition, boolean complete, Ring.Placement startedUnder) implements Command {}
-
-  private record HintsReplayed(String target) implements Command {}
 
   /** Partitions of a catch-up batch whose roots already agree with every available peer. */
   private record RootsCompared(List<Integer> batch, List<Integer> agreeing, Ring.Placement startedUnder)
@@ -79,7 +66,6 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
   public static Behavior<Command> create(
       ReplicaStore store,
       PartitionReadiness readiness,
-      HintStore hints,
       Topology topology,
       ReplicationSettings settings,
       RetiredNodes retired,
@@ -87,14 +73,11 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
-                timers ->
-                    new AntiEntropy(
-                        context, timers, store, readiness, hints, topology, settings, retired, caughtUpUnder)));
+                timers -> new AntiEntropy(context, timers, store, readiness, topology, settings, retired, caughtUpUnder)));
   }
 
   private final ReplicaStore store;
   private final PartitionReadiness readiness;
-  private final HintStore hints;
   private final Topology topology;
   private final ReplicationSettings settings;
   private final RetiredNodes retired;
@@ -102,12 +85,12 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
   private final LongConsumer caughtUpUnder;
   private long reportedCaughtUp;
   private final Executor blocking;
-  private final Scheduler scheduler;
+  private final PeerAsk peers;
+  private final MerkleExchange exchanges;
   private final Deque<Integer> urgent = new ArrayDeque<>();
   /** Urgent partitions whose sync could not complete (peers down): retried from the next tick. */
   private final Set<Integer> deferred = new HashSet<>();
   private final Set<Integer> inFlight = new HashSet<>();
-  private final Set<String> replaying = new HashSet<>();
   /** Urgent partitions whose roots were compared already: next comes the tree exchange. */
   private final Set<Integer> compared = new HashSet<>();
   /** Urgent partitions in a root comparison round trip now. */
@@ -122,7 +105,6 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
       TimerScheduler<Command> timers,
       ReplicaStore store,
       PartitionReadiness readiness,
-      HintStore hints,
       Topology topology,
       ReplicationSettings settings,
       RetiredNodes retired,
@@ -130,23 +112,21 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     super(context);
     this.store = store;
     this.readiness = readiness;
-    this.hints = hints;
     this.topology = topology;
     this.settings = settings;
     this.retired = retired;
     this.caughtUpUnder = caughtUpUnder;
-    this.blocking =
-        context.getSystem().dispatchers().lookup(ReplicaStore.BLOCKING);
-    this.scheduler = context.getSystem().scheduler();
+    this.blocking = context.getSystem().dispatchers().lookup(ReplicaStore.BLOCKING);
+    this.peers = new PeerAsk(topology, settings.requestTimeout().multipliedBy(5), context.getSystem().scheduler());
+    this.exchanges = new MerkleExchange(store, peers, blocking, settings.transferBatchBytes());
     Ring.Placement[] last = {topology.placement()};
     topology.onRingChange(
         current -> {
           synchronized (last) {
             // Runs as the ring is installed, before anyone can read with it: partitions gained
-            // stop counting toward read quorums until caught up; a partition with no other
-            // replica has nothing to catch up on.
+            // stop counting toward read quorums until caught up.
             for (int p : current.partitionsOf(topology.selfId())) {
-              if (current.replicas(p).size() == 1 && current.ring().unsettled().isEmpty()) {
+              if (SyncRule.readyAtOnce(current, p)) {
                 readiness.markReady(p);
               } else if (!last[0].isReplica(topology.selfId(), p)) {
                 readiness.markNotReady(List.of(p));
@@ -159,7 +139,6 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     // Everything may be stale at start: this node may have been down while others wrote.
     urgent.addAll(topology.placement().partitionsOf(topology.selfId()));
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.antiEntropyInterval());
-    timers.startTimerWithFixedDelay(HintTick.INSTANCE, settings.hintReplayInterval());
   }
 
   @Override
@@ -168,45 +147,29 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
         .onMessage(RingChanged.class, this::onRingChanged)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessage(PartitionSynced.class, this::onPartitionSynced)
-        .onMessageEquals(HintTick.INSTANCE, this::onHintTick)
-        .onMessage(HintsReplayed.class, this::onHintsReplayed)
         .onMessage(RootsCompared.class, this::onRootsCompared)
         .build();
   }
 
   private Behavior<Command> onRingChanged(RingChanged changed) {
     String self = topology.selfId();
-    if (!changed.current().ring().nodes().contains(self)) {
-      // Either stale (a restarted node first sees the ring published while it was away, and is
-      // added a moment later) or final (it is leaving, and every quorum write is on the other
-      // replicas too). Handing everything off now would only drop data it is about to need.
+    if (!SyncRule.placesSelf(changed.current(), self)) {
       getContext().getLog().info(
           "ring v{} does not include this node (yet): keeping its data", changed.current().ring().version());
       return this;
     }
-    List<Integer> acquired = new ArrayList<>();
-    for (int p = 0; p < topology.partitioner().partitions(); p++) {
-      boolean now = changed.current().isReplica(self, p);
-      if (now && !changed.previous().isReplica(self, p)) {
-        acquired.add(p);
-      } else if (!now && changed.previous().isReplica(self, p)) {
-        urgent.add(p); // hand it off
-      }
-    }
+    SyncRule.RingDelta delta = SyncRule.delta(changed.previous(), changed.current(), self);
+    urgent.addAll(delta.released());
     if (!placedSinceStart) {
       placedSinceStart = true;
       // The first ring with this node in it since start: data from an earlier life may belong
       // elsewhere by now.
-      for (int p = 0; p < topology.partitioner().partitions(); p++) {
-        if (!changed.current().isReplica(self, p) && store.holds(p)) {
-          urgent.add(p);
-        }
-      }
+      urgent.addAll(SyncRule.heldElsewhere(changed.current(), self, store::holds));
     }
-    urgent.addAll(acquired);
+    urgent.addAll(delta.acquired());
     getContext().getLog().info(
         "ring v{}: {} partitions to catch up on, {} replicated here, {} earlier rings unsettled",
-        changed.current().ring().version(), acquired.size(), changed.current().partitionsOf(self).size(),
+        changed.current().ring().version(), delta.acquired().size(), changed.current().partitionsOf(self).size(),
         changed.current().ring().unsettled().size());
     reportIfCaughtUp();
     return this;
@@ -218,14 +181,12 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
   }
 
   private void reportIfCaughtUp() {
-    Ring.Placement placement = topology.placement();
-    long version = placement.ring().version();
-    if (version > reportedCaughtUp
-        && placement.ring().nodes().contains(topology.selfId())
-        && placement.partitionsOf(topology.selfId()).stream().allMatch(readiness::isReady)) {
-      reportedCaughtUp = version;
-      caughtUpUnder.accept(version);
-    }
+    SyncRule.caughtUpUnder(topology.placement(), topology.selfId(), readiness::isReady, reportedCaughtUp)
+        .ifPresent(
+            version -> {
+              reportedCaughtUp = version;
+              caughtUpUnder.accept(version);
+            });
   }
 
   private Behavior<Command> onTick() {
@@ -278,19 +239,12 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     Ring.Placement placement = topology.placement();
     Set<String> candidates = new HashSet<>();
     batch.forEach(partition -> candidates.addAll(placement.catchUpPeers(topology.selfId(), partition)));
-    List<String> peers = candidates.stream().filter(topology::isAvailable).toList();
     CompletableFuture<long[]> local = CompletableFuture.supplyAsync(() -> store.roots(batch), blocking);
-    List<CompletableFuture<ReplicaEndpoint.RootsReply>> remote =
-        peers.stream()
-            .<CompletableFuture<ReplicaEndpoint.RootsReply>>map(
-                peer ->
-                    ask(peer, replyTo -> new ReplicaEndpoint.GetRoots(batch, replyTo)))
-            .toList();
     Map<String, CompletableFuture<ReplicaEndpoint.RootsReply>> byPeer = new HashMap<>();
-    for (int i = 0; i < peers.size(); i++) {
-      byPeer.put(peers.get(i), remote.get(i));
-    }
-    CompletableFuture.allOf(remote.toArray(CompletableFuture[]::new))
+    candidates.stream()
+        .filter(topology::isAvailable)
+        .forEach(peer -> byPeer.put(peer, peers.ask(peer, replyTo -> new ReplicaEndpoint.GetRoots(batch, replyTo))));
+    CompletableFuture.allOf(byPeer.values().toArray(CompletableFuture[]::new))
         .thenCombine(local, (done, mine) -> mine)
         .handle(
             (mine, failure) -> {
@@ -308,12 +262,7 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
                         same.add(peer);
                       }
                     });
-                // Every reachable replica agrees, and so do enough replicas of each earlier ring.
-                boolean replicasAgree =
-                    placement.replicas(partition).stream()
-                        .filter(byPeer::containsKey)
-                        .allMatch(same::contains);
-                if (replicasAgree && placement.caughtUp(topology.selfId(), partition, same, retired.ids())) {
+                if (SyncRule.rootsProveCaughtUp(placement, topology.selfId(), partition, byPeer.keySet(), same, retired.ids())) {
                   agreeing.add(partition);
                 }
               }
@@ -326,7 +275,8 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     compared.batch().forEach(comparing::remove);
     Set<Integer> agreeing = new HashSet<>(compared.agreeing());
     for (int partition : compared.batch()) {
-      if (agreeing.contains(partition) && stillApplies(compared.startedUnder(), partition)) {
+      if (agreeing.contains(partition)
+          && SyncRule.stillApplies(compared.startedUnder(), topology.placement(), topology.selfId(), partition)) {
         markReady(partition);
       } else {
         // Roots differ (or a peer did not answer): compare trees, bucket by bucket.
@@ -342,9 +292,7 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     Ring.Placement placement = topology.placement();
     String self = topology.selfId();
     boolean replica = placement.isReplica(self, partition);
-    List<String> replicaPeers = placement.replicas(partition).stream().filter(node -> !node.equals(self)).toList();
-    // A replica also pulls from the earlier rings' replicas; a hand-off goes to the replicas only.
-    Set<String> peers = replica ? placement.catchUpPeers(self, partition) : Set.copyOf(replicaPeers);
+    Set<String> peers = SyncRule.peers(placement, self, partition);
     if (replica && peers.isEmpty()) {
       markReady(partition); // the only replica: nothing to compare with
       return;
@@ -352,86 +300,24 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     if (!inFlight.add(partition)) {
       return;
     }
-    List<String> available = peers.stream().filter(topology::isAvailable).toList();
-    Map<String, CompletableFuture<Boolean>> exchanges = new HashMap<>();
-    available.forEach(
-        peer -> exchanges.put(peer, exchange(partition, peer, replica, replicaPeers.contains(peer))));
-    CompletableFuture.allOf(exchanges.values().toArray(CompletableFuture[]::new))
+    List<String> replicaPeers = SyncRule.otherReplicas(placement, self, partition);
+    Set<String> available = peers.stream().filter(topology::isAvailable).collect(Collectors.toSet());
+    Map<String, CompletableFuture<Boolean>> running = new HashMap<>();
+    available.forEach(peer -> running.put(peer, exchanges.exchange(partition, peer, replica, replicaPeers.contains(peer))));
+    CompletableFuture.allOf(running.values().toArray(CompletableFuture[]::new))
         .handle(
             (done, failure) -> {
               Set<String> synced = new HashSet<>();
-              exchanges.forEach(
+              running.forEach(
                   (peer, exchange) -> {
                     if (!exchange.isCompletedExceptionally() && exchange.join()) {
                       synced.add(peer);
                     }
                   });
-              // A replica must have compared with enough peers that every quorum write reached one
-              // of them or this node; a hand-off must reach every replica.
-              boolean enough =
-                  replica
-                      ? placement.caughtUp(self, partition, synced, retired.ids())
-                      : synced.containsAll(replicaPeers);
-              return new PartitionSynced(partition, synced.size() == available.size() && enough, placement);
+              boolean complete = SyncRule.syncComplete(placement, self, partition, available, synced, retired.ids());
+              return new PartitionSynced(partition, complete, placement);
             })
         .thenAccept(getContext().getSelf()::tell);
-  }
-
-  /**
-   * Compares one partition with one peer and exchanges the differing buckets: pulled entries are
-   * merged here (when this node replicates the partition), and pushed ones there (when the peer
-   * does: an earlier ring's replica that has handed the partition off is only read from).
-   */
-  private CompletableFuture<Boolean> exchange(int partition, String peer, boolean pull, boolean push) {
-    CompletableFuture<MerkleTree> local = CompletableFuture.supplyAsync(() -> store.merkleTree(partition), blocking);
-    CompletableFuture<ReplicaEndpoint.TreeReply> remote =
-        ask(peer, replyTo -> new ReplicaEndpoint.GetTree(partition, replyTo));
-    return local.thenCombine(remote, (mine, theirs) -> mine.differingBuckets(theirs.tree()))
-        .thenCompose(
-            differing -> {
-              if (differing.length == 0) {
-                return CompletableFuture.completedFuture(true);
-              }
-              List<Integer> buckets = Arrays.stream(differing).boxed().toList();
-              CompletableFuture<Void> pulled =
-                  pull ? pull(peer, partition, buckets, null) : CompletableFuture.completedFuture(null);
-              return push
-                  ? pulled.thenCompose(done -> push(peer, partition, buckets, null))
-                  : pulled.thenApply(done -> true);
-            });
-  }
-
-  /** Merges the peer's entries of the buckets here, one page after another. */
-  private CompletableFuture<Void> pull(String peer, int partition, List<Integer> buckets, String after) {
-    return this.<ReplicaEndpoint.EntriesReply>ask(
-            peer, replyTo -> new ReplicaEndpoint.GetEntries(partition, buckets, after, replyTo))
-        .thenCompose(
-            page ->
-                store
-                    .mergeAll(page.entries())
-                    .thenCompose(
-                        merged ->
-                            page.resumeAfter() == null
-                                ? CompletableFuture.completedFuture(null)
-                                : pull(peer, partition, buckets, page.resumeAfter())));
-  }
-
-  /** Sends this node's entries of the buckets to the peer, one page after another; true once all are acknowledged. */
-  private CompletableFuture<Boolean> push(String peer, int partition, List<Integer> buckets, String after) {
-    return CompletableFuture.supplyAsync(
-            () -> store.entries(partition, buckets::contains, after, settings.transferBatchBytes()), blocking)
-        .thenCompose(
-            page -> {
-              if (page.entries().isEmpty()) {
-                return CompletableFuture.completedFuture(true);
-              }
-              return this.<StatusReply<Done>>ask(peer, replyTo -> new ReplicaEndpoint.ApplyAll(page.entries(), replyTo))
-                  .thenCompose(
-                      reply ->
-                          !reply.isSuccess() || page.resumeAfter() == null
-                              ? CompletableFuture.completedFuture(reply.isSuccess())
-                              : push(peer, partition, buckets, page.resumeAfter()));
-            });
   }
 
   private Behavior<Command> onPartitionSynced(PartitionSynced synced) {
@@ -439,71 +325,18 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     inFlight.remove(partition);
     compared.remove(partition);
     startUrgent();
-    boolean replica = topology.placement().isReplica(topology.selfId(), partition);
-    if (!synced.complete() || !stillApplies(synced.startedUnder(), partition)) {
-      if (replica ? !readiness.isReady(partition) : store.holds(partition)) {
-        deferred.add(partition);
-      }
-      return this;
-    }
-    if (replica) {
-      markReady(partition);
-    } else if (topology.placement().ring().nodes().contains(topology.selfId())) {
-      // Dropped only under a ring that places this node: see onRingChanged.
-      store.drop(partition);
-      getContext().getLog().info("partition {} handed off to {}", partition, topology.placement().replicas(partition));
-    }
-    return this;
-  }
-
-  /**
-   * Whether a sync or comparison started under an earlier placement still proves what it would
-   * under the current one: the same role, and no replica list to catch up from that it did not
-   * cover (settling only removes some).
-   */
-  private boolean stillApplies(Ring.Placement startedUnder, int partition) {
     Ring.Placement current = topology.placement();
     String self = topology.selfId();
-    return startedUnder == current
-        || (startedUnder.isReplica(self, partition) == current.isReplica(self, partition)
-            && startedUnder.catchUpSources(partition).containsAll(current.catchUpSources(partition)));
-  }
-
-  private Behavior<Command> onHintTick() {
-    for (String target : hints.targets()) {
-      if (!replaying.contains(target) && !target.equals(topology.selfId()) && topology.isAvailable(target)) {
-        replay(target);
+    boolean complete = synced.complete() && SyncRule.stillApplies(synced.startedUnder(), current, self, partition);
+    switch (SyncRule.afterSync(current, self, partition, complete, readiness.isReady(partition), store.holds(partition))) {
+      case READY -> markReady(partition);
+      case DROP -> {
+        store.drop(partition);
+        getContext().getLog().info("partition {} handed off to {}", partition, current.replicas(partition));
       }
+      case RETRY -> deferred.add(partition);
+      case NONE -> {}
     }
     return this;
-  }
-
-  private void replay(String target) {
-    replaying.add(target);
-    List<HintStore.Hint> batch = hints.pendingFor(target, settings.hintReplayBatch(), settings.transferBatchBytes());
-    List<ReplicaStore.Entry> entries = batch.stream().map(HintStore.Hint::entry).toList();
-    this.<StatusReply<Done>>ask(target, replyTo -> new ReplicaEndpoint.ApplyAll(entries, replyTo))
-        .thenCompose(
-            reply ->
-                reply.isSuccess() ? hints.remove(target, batch) : CompletableFuture.<Void>completedFuture(null))
-        .handle((done, failure) -> new HintsReplayed(target))
-        .thenAccept(getContext().getSelf()::tell);
-  }
-
-  private Behavior<Command> onHintsReplayed(HintsReplayed replayed) {
-    replaying.remove(replayed.target());
-    return this;
-  }
-
-  /**
-   * Asks a peer's replica endpoint; fails (rather than throwing here) when the peer has become
-   * unavailable since it was chosen. Called from future callbacks too, so it touches no context.
-   */
-  private <R> CompletableFuture<R> ask(String peer, Function<ActorRef<R>, ReplicaEndpoint.Command> message) {
-    Duration timeout = settings.requestTimeout().multipliedBy(5);
-    return topology
-        .reachableEndpoint(peer)
-        .map(endpoint -> Stages.direct(AskPattern.ask(endpoint, message::apply, timeout, scheduler)))
-        .orElseGet(() -> CompletableFuture.failedFuture(new IllegalStateException(peer + " is not available")));
   }
 }
