@@ -9,39 +9,56 @@ import java.util.Locale;
  * ({@code resp.RespErrors}); each is documented in docs/api.md, which a test checks.
  */
 public enum ErrorCode {
-  // The request is wrong: retrying it unchanged fails again.
-  INVALID_KEY,
-  INVALID_CONSISTENCY_LEVEL,
-  INVALID_TTL,
-  INVALID_HEADER,
-  INVALID_PARAMETER,
-  INVALID_ADDRESS,
-  ALREADY_MEMBER,
-  ALREADY_JOINING,
-  MALFORMED_JSON,
-  INVALID_BODY,
-  BAD_REQUEST,
-  NOT_FOUND,
-  UNKNOWN_NODE,
-  METHOD_NOT_ALLOWED,
-  REQUEST_TIMEOUT,
-  CONFLICT,
-  KEY_TOO_LARGE,
-  VALUE_TOO_LARGE,
-  PAYLOAD_TOO_LARGE,
-  URI_TOO_LONG,
-  HEADERS_TOO_LARGE,
-  // The node cannot serve the request now: it may succeed later.
-  STORAGE_UNAVAILABLE,
-  TIMEOUT,
-  NO_RING,
-  SHUTTING_DOWN,
-  INSUFFICIENT_REPLICAS,
-  REPLICATION_FAILED,
-  NOT_READY,
-  // The node itself is broken.
-  FAILED,
-  INTERNAL_ERROR;
+  INVALID_KEY(Kind.INVALID_REQUEST),
+  INVALID_CONSISTENCY_LEVEL(Kind.INVALID_REQUEST),
+  INVALID_TTL(Kind.INVALID_REQUEST),
+  INVALID_HEADER(Kind.INVALID_REQUEST),
+  INVALID_PARAMETER(Kind.INVALID_REQUEST),
+  INVALID_ADDRESS(Kind.INVALID_REQUEST),
+  ALREADY_MEMBER(Kind.INVALID_REQUEST),
+  ALREADY_JOINING(Kind.INVALID_REQUEST),
+  MALFORMED_JSON(Kind.INVALID_REQUEST),
+  INVALID_BODY(Kind.INVALID_REQUEST),
+  BAD_REQUEST(Kind.INVALID_REQUEST),
+  NOT_FOUND(Kind.INVALID_REQUEST),
+  UNKNOWN_NODE(Kind.INVALID_REQUEST),
+  METHOD_NOT_ALLOWED(Kind.INVALID_REQUEST),
+  REQUEST_TIMEOUT(Kind.INVALID_REQUEST),
+  CONFLICT(Kind.INVALID_REQUEST),
+  KEY_TOO_LARGE(Kind.INVALID_REQUEST),
+  VALUE_TOO_LARGE(Kind.INVALID_REQUEST),
+  PAYLOAD_TOO_LARGE(Kind.INVALID_REQUEST),
+  URI_TOO_LONG(Kind.INVALID_REQUEST),
+  HEADERS_TOO_LARGE(Kind.INVALID_REQUEST),
+  STORAGE_UNAVAILABLE(Kind.UNAVAILABLE),
+  TIMEOUT(Kind.UNAVAILABLE),
+  NO_RING(Kind.UNAVAILABLE),
+  SHUTTING_DOWN(Kind.UNAVAILABLE),
+  INSUFFICIENT_REPLICAS(Kind.UNAVAILABLE),
+  REPLICATION_FAILED(Kind.UNAVAILABLE),
+  NOT_READY(Kind.UNAVAILABLE),
+  FAILED(Kind.FAILURE),
+  INTERNAL_ERROR(Kind.FAILURE);
+
+  /** What a client can do about an error. */
+  public enum Kind {
+    /** The request is wrong: sent again unchanged, it fails again. */
+    INVALID_REQUEST,
+    /** The node cannot serve it now: the same request may succeed later. */
+    UNAVAILABLE,
+    /** The node itself is broken. */
+    FAILURE
+  }
+
+  private final Kind kind;
+
+  ErrorCode(Kind kind) {
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
 
   /** The code as clients see it: {@code insufficient_replicas}. */
   public String code() {

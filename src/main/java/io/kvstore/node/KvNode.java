@@ -183,17 +183,17 @@ public final class KvNode implements AutoCloseable {
 
   /** The bound HTTP port; empty when HTTP is disabled. */
   public Optional<Integer> httpPort() {
-    return started.http().map(binding -> binding.localAddress().getPort());
+    return started.bindings().http().map(binding -> binding.localAddress().getPort());
   }
 
   /** The bound port of the health-only HTTP listener; empty when it is off. */
   public Optional<Integer> healthPort() {
-    return started.healthHttp().map(binding -> binding.localAddress().getPort());
+    return started.bindings().health().map(binding -> binding.localAddress().getPort());
   }
 
   /** The bound Redis-protocol port; empty when RESP is disabled. */
   public Optional<Integer> respPort() {
-    return started.resp().map(binding -> binding.localAddress().getPort());
+    return started.bindings().resp().map(binding -> binding.localAddress().getPort());
   }
 
   /** Stops the node through Akka's coordinated shutdown and waits for it. */
