@@ -12,6 +12,11 @@ import java.util.OptionalLong;
  */
 public record KvEntry(String key, byte[] value, String version, long timestamp, long expiresAtMillis) {
 
+  /** The same entry without its value (null), as a scan lists keys unless values are asked for. */
+  public KvEntry withoutValue() {
+    return new KvEntry(key, null, version, timestamp, expiresAtMillis);
+  }
+
   public OptionalLong expiresAt() {
     return expiresAtMillis == 0 ? OptionalLong.empty() : OptionalLong.of(expiresAtMillis);
   }

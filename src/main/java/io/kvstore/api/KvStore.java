@@ -36,4 +36,7 @@ public interface KvStore {
 
   /** The key's retained versions (the last K writes, deletes and expiries), newest first. */
   CompletionStage<List<KvVersion>> versions(String key);
+
+  /** One page of a scan over every key (see {@link ScanOptions} for what a whole scan returns). */
+  CompletionStage<ScanPage> scan(ScanOptions options);
 }

@@ -13,6 +13,7 @@ import io.kvstore.replica.HintStore;
 import io.kvstore.replica.PartitionReadiness;
 import io.kvstore.replica.ReplicaStore;
 import io.kvstore.replica.ReplicationSettings;
+import io.kvstore.replica.ScanOrder;
 import io.kvstore.transport.PeerOutbox;
 import io.kvstore.transport.ReplicaEndpoint;
 import io.kvstore.transport.Topology;
@@ -43,6 +44,7 @@ public final class ReplicaClient implements Replication {
   private final long transferBatchBytes;
   private final Map<String, PeerOutbox> outboxes = new ConcurrentHashMap<>();
   private final AtomicLong readRepairs = new AtomicLong();
+  private final PartitionScanner scanner;
 
   public ReplicaClient(
       ActorSystem<?> system,
@@ -58,6 +60,7 @@ public final class ReplicaClient implements Replication {
     this.hints = hints;
     this.timeout = settings.requestTimeout();
     this.transferBatchBytes = settings.transferBatchBytes();
+    this.scanner = new PartitionScanner(topology, timeout, system.scheduler());
   }
 
   /** Replicas a level needs: 1, a majority of n, or all n. */
@@ -259,6 +262,15 @@ public final class ReplicaClient implements Replication {
         outbox(reply.node()).send(key, merged);
       }
     }
+  }
+
+  /** One page of a partition's scan, from as many caught-up replicas as {@code consistency} needs. */
+  CompletableFuture<ScanOrder.Page<ReplicaStore.Entry>> scan(PartitionScanner.Request request, Consistency consistency) {
+    return scanner.page(request, consistency);
+  }
+
+  int partitions() {
+    return topology.partitioner().partitions();
   }
 
   /** Stale replicas repaired after reads since start. */

@@ -18,6 +18,8 @@ import io.kvstore.api.KvStoreException;
 import io.kvstore.api.KvVersion;
 import io.kvstore.api.Limits;
 import io.kvstore.api.PayloadTooLargeException;
+import io.kvstore.api.ScanOptions;
+import io.kvstore.api.ScanPage;
 import io.kvstore.api.UnavailableException;
 import io.kvstore.api.VersionConflictException;
 import io.kvstore.api.WriteOptions;
@@ -25,6 +27,7 @@ import io.kvstore.api.WriteResult;
 import io.kvstore.crdt.Register;
 import io.kvstore.entity.KeyEntity;
 import io.kvstore.entity.Precondition;
+import io.kvstore.replica.ReplicaStore;
 import io.kvstore.storage.RocksDbReadJournal;
 import io.kvstore.storage.RocksDbStorage;
 import java.nio.CharBuffer;
@@ -32,6 +35,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +59,7 @@ public final class RequestCoordinator implements KvStore {
   private final Limits limits;
   private final int historyEvents;
   private final Duration requestTimeout;
+  private final ScanSettings scan;
   private final ReplicaClient replicas;
   private final Set<CompletableFuture<?>> writesInFlight = ConcurrentHashMap.newKeySet();
 
@@ -63,7 +68,12 @@ public final class RequestCoordinator implements KvStore {
    * @param requestTimeout how long a request waits for its key's entity
    */
   public RequestCoordinator(
-      ActorSystem<?> system, Limits limits, int historyEvents, Duration requestTimeout, ReplicaClient replicas) {
+      ActorSystem<?> system,
+      Limits limits,
+      int historyEvents,
+      Duration requestTimeout,
+      ScanSettings scan,
+      ReplicaClient replicas) {
     this.system = system;
     this.replicas = replicas;
     this.sharding = ClusterSharding.get(system);
@@ -74,6 +84,7 @@ public final class RequestCoordinator implements KvStore {
     this.limits = limits;
     this.historyEvents = historyEvents;
     this.requestTimeout = requestTimeout;
+    this.scan = scan;
     storage.onUnavailable(this::failWritesInFlight);
   }
 
@@ -238,6 +249,59 @@ public final class RequestCoordinator implements KvStore {
     if (refusal != null) {
       throw new UnavailableException(refusal.code(), refusal.message(), refusal.mayHaveBeenApplied(), null);
     }
+  }
+
+  @Override
+  public CompletionStage<ScanPage> scan(ScanOptions options) {
+    int partitions = replicas.partitions();
+    ScanCursor cursor;
+    int limit;
+    try {
+      if (options.consistency() == Consistency.LINEARIZABLE) {
+        throw new InvalidRequestException(
+            ErrorCode.INVALID_CONSISTENCY_LEVEL,
+            "a scan runs at ONE, QUORUM or ALL: it is no snapshot, so it cannot be LINEARIZABLE");
+      }
+      limit = options.limit() == null ? scan.defaultLimit() : options.limit();
+      if (limit < 1 || limit > scan.maxLimit()) {
+        throw new InvalidRequestException(ErrorCode.INVALID_PARAMETER, "limit must be 1 to " + scan.maxLimit() + ", was " + limit);
+      }
+      cursor = ScanCursor.parse(options.cursor(), partitions);
+      replicas.requireRing();
+    } catch (KvStoreException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return scanFrom(cursor, new ArrayList<>(), 0, 0, limit, options, partitions);
+  }
+
+  /**
+   * Partition after partition, until the page has {@code limit} keys, {@code max-page-bytes} of
+   * data, or has asked {@code partitions-per-page} replica pages.
+   */
+  private CompletableFuture<ScanPage> scanFrom(
+      ScanCursor at, List<KvEntry> found, long bytes, int asked, int limit, ScanOptions options, int partitions) {
+    PartitionScanner.Request request =
+        new PartitionScanner.Request(
+            at.partition(), at.position(), limit - found.size(), options.prefix(), options.match(), options.values());
+    return replicas
+        .scan(request, options.consistency())
+        .thenCompose(
+            page -> {
+              long total = bytes;
+              for (ReplicaStore.Entry e : page.items()) {
+                KvEntry entry = entry(e.key(), e.register());
+                found.add(options.values() ? entry : entry.withoutValue());
+                total += e.key().length() + e.register().value().length;
+              }
+              ScanCursor next = at.after(page.next(), partitions);
+              if (next.equals(ScanCursor.START)
+                  || found.size() >= limit
+                  || total >= scan.maxPageBytes()
+                  || asked + 1 >= scan.partitionsPerPage()) {
+                return CompletableFuture.completedFuture(new ScanPage(List.copyOf(found), next.encode()));
+              }
+              return scanFrom(next, found, total, asked + 1, limit, options, partitions);
+            });
   }
 
   private static VersionConflictException conflict(KeyEntity.WriteOutcome outcome) {

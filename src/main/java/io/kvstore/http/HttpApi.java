@@ -8,6 +8,7 @@ import akka.http.javadsl.model.HttpHeader;
 import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.Query;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.ETag;
 import akka.http.javadsl.model.headers.EntityTag;
@@ -30,6 +31,8 @@ import io.kvstore.api.KvStoreException;
 import io.kvstore.api.KvVersion;
 import io.kvstore.api.Limits;
 import io.kvstore.api.PayloadTooLargeException;
+import io.kvstore.api.ScanOptions;
+import io.kvstore.api.ScanPage;
 import io.kvstore.api.WriteOptions;
 import io.kvstore.api.WriteResult;
 import java.time.Duration;
@@ -39,6 +42,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
 
 /** The REST API of seed design 003: {@code /api/v1/keys/{key}} and health endpoints. */
 public final class HttpApi extends AllDirectives {
@@ -52,6 +56,8 @@ public final class HttpApi extends AllDirectives {
   private final Duration requestHeadTimeout;
   private final Health health;
   private final KvCluster cluster;
+  private final Batches batches;
+  private final long batchMaxBytes;
 
   public HttpApi(
       KvStore store, ActorSystem<?> system, HttpSettings settings, Limits limits, Health health, KvCluster cluster) {
@@ -61,6 +67,8 @@ public final class HttpApi extends AllDirectives {
     this.limits = limits;
     this.bodyReadTimeout = settings.bodyReadTimeout();
     this.requestHeadTimeout = settings.requestHeadTimeout();
+    this.batches = new Batches(store, settings.batchMaxItems());
+    this.batchMaxBytes = settings.batchMaxBytes();
     this.health = health;
   }
 
@@ -119,9 +127,41 @@ public final class HttpApi extends AllDirectives {
                             "v1",
                             () ->
                                 concat(
-                                    path("keys", () -> extractRequest(request -> completeWithFuture(keyRequest(request, "")))),
+                                    path(
+                                        "keys",
+                                        () ->
+                                            extractRequest(
+                                                request ->
+                                                    completeWithFuture(
+                                                        request.method().equals(HttpMethods.GET)
+                                                            ? scan(request)
+                                                            : keyRequest(request, "")))),
+                                    pathPrefix("batch", this::batchRoutes),
                                     pathPrefix("cluster", this::clusterRoutes)))),
                 extractUnmatchedPath(this::notFound)));
+  }
+
+  private Route batchRoutes() {
+    return concat(
+        path("get", () -> post(() -> extractRequest(request -> completeWithFuture(batch(request, batches::get))))),
+        path("put", () -> post(() -> extractRequest(request -> completeWithFuture(batch(request, batches::put))))),
+        complete(JsonResponses.error(ErrorCode.METHOD_NOT_ALLOWED, "use POST /api/v1/batch/get or POST /api/v1/batch/put")));
+  }
+
+  private CompletionStage<HttpResponse> batch(
+      HttpRequest request, BiFunction<byte[], Consistency, CompletionStage<HttpResponse>> operation) {
+    try {
+      Consistency consistency = header(request, CONSISTENCY_HEADER).map(Consistency::parse).orElse(null);
+      return readBody(request, batchMaxBytes)
+          .thenCompose(body -> operation.apply(body, consistency))
+          .exceptionally(
+              failure ->
+                  Stages.cause(failure) instanceof EntityStreamSizeException
+                      ? JsonResponses.error(ErrorCode.BATCH_TOO_LARGE, "a batch request body is at most " + batchMaxBytes + " bytes")
+                      : errorResponse(failure, null));
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(errorResponse(e, null));
+    }
   }
 
   private Route clusterRoutes() {
@@ -264,8 +304,11 @@ public final class HttpApi extends AllDirectives {
   }
 
   private CompletionStage<byte[]> readBody(HttpRequest request) {
-    return Stages.direct(
-            request.entity().withSizeLimit(limits.maxValueBytes()).toStrict(bodyReadTimeout.toMillis(), system))
+    return readBody(request, limits.maxValueBytes());
+  }
+
+  private CompletionStage<byte[]> readBody(HttpRequest request, long maxBytes) {
+    return Stages.direct(request.entity().withSizeLimit(maxBytes).toStrict(bodyReadTimeout.toMillis(), system))
         .thenApply(strict -> strict.getData().toArray());
   }
 
@@ -293,30 +336,75 @@ public final class HttpApi extends AllDirectives {
               .withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, entry.value()))
               .addHeader(RawHeader.create("X-Timestamp", Long.toString(entry.timestamp())));
     } else {
-      ObjectNode body =
-          JsonResponses.object()
-              .put("key", entry.key())
-              .put("value", Base64.getEncoder().encodeToString(entry.value()))
-              .put("version", entry.version())
-              .put("timestamp", entry.timestamp());
-      entry.expiresAt().ifPresent(at -> body.put("expires_at", at));
-      response = JsonResponses.json(StatusCodes.OK, body);
+      response = JsonResponses.json(StatusCodes.OK, putEntry(JsonResponses.object(), entry));
     }
     return response.addHeader(ETag.create(EntityTag.create(entry.version(), false)));
   }
 
+  /** An entry's fields, as GET answers them and a scan lists them (without a value unless asked). */
+  static ObjectNode putEntry(ObjectNode body, KvEntry entry) {
+    body.put("key", entry.key());
+    if (entry.value() != null) {
+      body.put("value", Base64.getEncoder().encodeToString(entry.value()));
+    }
+    body.put("version", entry.version()).put("timestamp", entry.timestamp());
+    entry.expiresAt().ifPresent(at -> body.put("expires_at", at));
+    return body;
+  }
+
+  /** {@code GET /api/v1/keys?cursor=&prefix=&match=&limit=&values=}: one page of a scan. */
+  private CompletionStage<HttpResponse> scan(HttpRequest request) {
+    try {
+      Query query = request.getUri().query();
+      ScanOptions options =
+          ScanOptions.from(query.get("cursor").orElse(ScanOptions.START))
+              .withPrefix(query.get("prefix").orElse(null))
+              .withMatch(query.get("match").orElse(null))
+              .withLimit(query.get("limit").map(HttpApi::parseLimit).orElse(null))
+              .withValues(query.get("values").map(HttpApi::parseFlag).orElse(false))
+              .withConsistency(header(request, CONSISTENCY_HEADER).map(Consistency::parse).orElse(Consistency.ONE));
+      return store.scan(options).thenApply(HttpApi::scanResponse).exceptionally(failure -> errorResponse(failure, null));
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(errorResponse(e, null));
+    }
+  }
+
+  private static int parseLimit(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new InvalidRequestException(ErrorCode.INVALID_PARAMETER, "limit must be a whole number, was '" + text + "'");
+    }
+  }
+
+  private static boolean parseFlag(String text) {
+    return switch (text) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new InvalidRequestException(ErrorCode.INVALID_PARAMETER, "values must be true or false, was '" + text + "'");
+    };
+  }
+
+  private static HttpResponse scanResponse(ScanPage page) {
+    ObjectNode body = JsonResponses.object();
+    ArrayNode keys = body.putArray("keys");
+    page.entries().forEach(entry -> putEntry(keys.addObject(), entry));
+    body.put("cursor", page.cursor()).put("complete", page.complete());
+    return JsonResponses.json(StatusCodes.OK, body);
+  }
+
   private static HttpResponse writeResponse(WriteResult result, String status) {
-    ObjectNode body =
-        JsonResponses.object()
-            .put("key", result.key())
-            .put("version", result.version())
-            .put("timestamp", result.timestamp())
-            .put("status", status);
+    return JsonResponses.json(StatusCodes.OK, putWrite(JsonResponses.object(), result, status))
+        .addHeader(ETag.create(EntityTag.create(result.version(), false)));
+  }
+
+  /** A write's fields, as PUT and DELETE answer them and a batch lists them. */
+  static ObjectNode putWrite(ObjectNode body, WriteResult result, String status) {
+    body.put("key", result.key()).put("version", result.version()).put("timestamp", result.timestamp()).put("status", status);
     if (result.expiresAtMillis() != 0) {
       body.put("expires_at", result.expiresAtMillis());
     }
-    return JsonResponses.json(StatusCodes.OK, body)
-        .addHeader(ETag.create(EntityTag.create(result.version(), false)));
+    return body;
   }
 
   private static HttpResponse versionsResponse(String key, List<KvVersion> versions) {

@@ -15,6 +15,7 @@ final class HttpErrors {
           INVALID_TTL,
           INVALID_HEADER,
           INVALID_PARAMETER,
+          INVALID_CURSOR,
           INVALID_ADDRESS,
           ALREADY_MEMBER,
           ALREADY_JOINING,
@@ -25,7 +26,7 @@ final class HttpErrors {
       case METHOD_NOT_ALLOWED -> StatusCodes.METHOD_NOT_ALLOWED;
       case REQUEST_TIMEOUT -> StatusCodes.REQUEST_TIMEOUT;
       case CONFLICT -> StatusCodes.CONFLICT;
-      case KEY_TOO_LARGE, VALUE_TOO_LARGE, PAYLOAD_TOO_LARGE -> StatusCodes.CONTENT_TOO_LARGE;
+      case KEY_TOO_LARGE, VALUE_TOO_LARGE, PAYLOAD_TOO_LARGE, BATCH_TOO_LARGE -> StatusCodes.CONTENT_TOO_LARGE;
       case URI_TOO_LONG -> StatusCodes.URI_TOO_LONG;
       case HEADERS_TOO_LARGE -> StatusCodes.REQUEST_HEADER_FIELDS_TOO_LARGE;
       case STORAGE_UNAVAILABLE,

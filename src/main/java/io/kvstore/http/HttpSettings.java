@@ -11,6 +11,8 @@ import java.time.Duration;
  *     this time of it being ready for one (slow clients; idle kept-alive connections)
  * @param healthPort a second listener serving only the health endpoints; -1 for none
  * @param healthMaxConnections that listener's own connection limit
+ * @param batchMaxItems keys or items one batch request may carry
+ * @param batchMaxBytes the largest batch request body
  */
 public record HttpSettings(
     boolean enabled,
@@ -19,7 +21,9 @@ public record HttpSettings(
     Duration bodyReadTimeout,
     Duration requestHeadTimeout,
     int healthPort,
-    int healthMaxConnections) {
+    int healthMaxConnections,
+    int batchMaxItems,
+    long batchMaxBytes) {
 
   public static HttpSettings fromConfig(Config http) {
     return new HttpSettings(
@@ -29,6 +33,8 @@ public record HttpSettings(
         http.getDuration("body-read-timeout"),
         http.getDuration("request-head-timeout"),
         http.getInt("health-port"),
-        http.getInt("health-max-connections"));
+        http.getInt("health-max-connections"),
+        http.getInt("batch.max-items"),
+        http.getBytes("batch.max-bytes"));
   }
 }

@@ -3,12 +3,10 @@ package io.kvstore.http;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCode;
-import akka.http.javadsl.model.StatusCodes;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvstore.api.ErrorCode;
-import io.kvstore.api.InvalidRequestException;
 import io.kvstore.api.KvStoreException;
 import io.kvstore.api.PayloadTooLargeException;
 import io.kvstore.api.UnavailableException;
@@ -51,8 +49,13 @@ final class JsonResponses {
     return error(ErrorCode.NOT_FOUND, errorBody(ErrorCode.NOT_FOUND, "no value for the key").put("key", key));
   }
 
-  /** kvstore's exceptions as error bodies, with the fields each kind adds. */
+  /** kvstore's exceptions as error responses, with the status their code has. */
   static HttpResponse fromException(KvStoreException e, String key) {
+    return error(e.code(), errorFields(e, key));
+  }
+
+  /** An exception's error body: its code and message, the key, and the fields each kind adds. */
+  static ObjectNode errorFields(KvStoreException e, String key) {
     ObjectNode body = errorBody(e.code(), e.getMessage());
     if (key != null) {
       body.put("key", key);
@@ -64,6 +67,6 @@ final class JsonResponses {
     } else if (e instanceof UnavailableException unavailable) {
       body.put("may_have_been_applied", unavailable.mayHaveBeenApplied());
     }
-    return error(e.code(), body);
+    return body;
   }
 }

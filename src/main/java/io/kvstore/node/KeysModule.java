@@ -49,7 +49,12 @@ final class KeysModule {
     }
     RequestCoordinator coordinator =
         new RequestCoordinator(
-            context.getSystem(), settings.limits(), settings.entity().historyEvents(), settings.requestTimeout(), replication.client());
+            context.getSystem(),
+            settings.limits(),
+            settings.entity().historyEvents(),
+            settings.requestTimeout(),
+            settings.scan(),
+            replication.client());
     return new Parts(coordinator, unallocatedShards::get);
   }
 }

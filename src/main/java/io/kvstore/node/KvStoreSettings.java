@@ -5,6 +5,7 @@ import akka.actor.AddressFromURIString;
 import com.typesafe.config.Config;
 import io.kvstore.api.Limits;
 import io.kvstore.cluster.ShardWarmer;
+import io.kvstore.coordinator.ScanSettings;
 import io.kvstore.entity.EntitySettings;
 import io.kvstore.http.HttpSettings;
 import io.kvstore.replica.ReplicationSettings;
@@ -32,6 +33,7 @@ public record KvStoreSettings(
     EntitySettings entity,
     StorageSettings storage,
     ReplicationSettings replication,
+    ScanSettings scan,
     ClusterSettings cluster) {
 
   /**
@@ -81,6 +83,7 @@ public record KvStoreSettings(
         EntitySettings.fromConfig(kv.getConfig("entity")),
         StorageSettings.fromConfig(kv.getConfig("storage")),
         ReplicationSettings.fromConfig(kv.getConfig("replication")),
+        ScanSettings.fromConfig(kv.getConfig("scan")),
         new ClusterSettings(
             root.getStringList("akka.cluster.seed-nodes").stream().map(AddressFromURIString::parse).toList(),
             kv.getBoolean("cluster.await-join"),

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntPredicate;
+import java.util.function.Predicate;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -49,7 +50,13 @@ public final class ReplicaStore {
   public record DueExpiry(String key, long expiresAtMillis) {}
 
   /** A key and the register stored for it. */
-  public record Entry(String key, Register register) implements io.kvstore.CborSerializable {}
+  public record Entry(String key, Register register) implements io.kvstore.CborSerializable {
+    /** The same entry with an empty value: for listings that need keys and versions only. */
+    public Entry withoutValue() {
+      Register r = register;
+      return new Entry(key, new Register(new byte[0], r.version(), r.stamp(), r.tombstone(), r.expiresAtMillis()));
+    }
+  }
 
   private final RocksDbStorage storage;
   private final Serialization serialization;
@@ -223,6 +230,35 @@ public final class ReplicaStore {
           return true;
         });
     return new Page(found, complete ? null : found.get(found.size() - 1).key());
+  }
+
+  /**
+   * One page of a scan of the partition ({@link ScanOrder}): the entries from position {@code
+   * from} whose keys pass {@code keys}, up to {@code limit} of them within about {@code maxBytes}.
+   * With {@code liveOnly}, deleted and expired values are left out; without, a caller merging
+   * several replicas' pages sees the tombstones that decide between them. Reads the partition's
+   * whole key range: a page costs the partition's size, not the page's.
+   */
+  public ScanOrder.Page<Entry> scan(
+      int partition, long from, int limit, long maxBytes, Predicate<String> keys, boolean liveOnly, long nowMillis) {
+    record Candidate(Entry entry, long position, long bytes) {}
+    List<Candidate> candidates = new ArrayList<>();
+    forEach(
+        partition,
+        bucket -> true,
+        null,
+        (key, bytes) -> {
+          long position = ScanOrder.positionOf(key);
+          if (position >= from && keys.test(key)) {
+            Register register = decode(bytes);
+            if (!liveOnly || register.isLiveAt(nowMillis)) {
+              candidates.add(new Candidate(new Entry(key, register), position, key.length() + bytes.length));
+            }
+          }
+          return true;
+        });
+    ScanOrder.Page<Candidate> page = ScanOrder.page(candidates, Candidate::position, Candidate::bytes, from, limit, maxBytes);
+    return new ScanOrder.Page<>(page.items().stream().map(Candidate::entry).toList(), page.next());
   }
 
   /** Whether this node stores anything for the partition. */

@@ -4,6 +4,7 @@ import io.kvstore.Stages;
 import io.kvstore.api.Consistency;
 import io.kvstore.api.KvEntry;
 import io.kvstore.api.KvStore;
+import io.kvstore.api.ScanOptions;
 import io.kvstore.api.VersionConflictException;
 import io.kvstore.api.WriteOptions;
 import java.time.Duration;
@@ -37,12 +38,15 @@ final class KeyCommands {
   private final LongSupplier clock;
   private final int maxUpdateAttempts;
   private final Delay delay;
+  private final int maxKeysReply;
 
-  KeyCommands(KvStore store, LongSupplier clock, int maxUpdateAttempts, Delay delay) {
+  /** @param maxKeysReply the most keys KEYS returns before it refuses (SCAN pages instead) */
+  KeyCommands(KvStore store, LongSupplier clock, int maxUpdateAttempts, Delay delay, int maxKeysReply) {
     this.store = store;
     this.clock = clock;
     this.maxUpdateAttempts = maxUpdateAttempts;
     this.delay = delay;
+    this.maxKeysReply = maxKeysReply;
   }
 
   /** The arguments of one command, its name first, and the connection's level when it was read. */
@@ -54,6 +58,71 @@ final class KeyCommands {
     WriteOptions writeOptions() {
       return WriteOptions.defaults().withConsistency(level);
     }
+  }
+
+  /**
+   * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]: one page, as {@code [cursor, [keys]]}.
+   * COUNT is the page's size (Redis takes it as a hint of work). Every value is a string, so any
+   * other TYPE finds nothing.
+   */
+  CompletionStage<RespReply> scan(Call call) {
+    List<byte[]> args = call.args();
+    ScanOptions options = ScanOptions.from(Arguments.text(args.get(1))).withConsistency(scanLevel(call.level()));
+    boolean strings = true;
+    for (int i = 2; i < args.size(); i += 2) {
+      if (i + 1 == args.size()) {
+        throw new RespException("ERR syntax error");
+      }
+      switch (Arguments.word(args.get(i))) {
+        case "MATCH" -> options = options.withMatch(Arguments.text(args.get(i + 1)));
+        case "COUNT" -> {
+          long count = Arguments.integer(args.get(i + 1));
+          if (count < 1) {
+            throw new RespException("ERR syntax error");
+          }
+          options = options.withLimit((int) Math.min(count, Integer.MAX_VALUE));
+        }
+        case "TYPE" -> strings = Arguments.text(args.get(i + 1)).equalsIgnoreCase("string");
+        default -> throw new RespException("ERR syntax error");
+      }
+    }
+    if (!strings) {
+      return CompletableFuture.completedFuture(scanReply(ScanOptions.START, List.of()));
+    }
+    return store.scan(options).thenApply(page -> scanReply(page.cursor(), page.entries()));
+  }
+
+  /** KEYS pattern: a whole scan, refused beyond {@code resp.max-keys-reply} keys. */
+  CompletionStage<RespReply> keys(Call call) {
+    ScanOptions first =
+        ScanOptions.from(ScanOptions.START).withMatch(Arguments.text(call.args().get(1))).withConsistency(scanLevel(call.level()));
+    return keysFrom(first, new ArrayList<>());
+  }
+
+  private CompletionStage<RespReply> keysFrom(ScanOptions options, List<RespReply> found) {
+    return store
+        .scan(options)
+        .thenCompose(
+            page -> {
+              page.entries().forEach(entry -> found.add(RespReply.bulk(entry.key())));
+              if (found.size() > maxKeysReply) {
+                throw new RespException(
+                    "ERR KEYS would return more than " + maxKeysReply + " keys (kvstore.resp.max-keys-reply); use SCAN");
+              }
+              return page.complete()
+                  ? CompletableFuture.completedFuture(RespReply.array(found))
+                  : keysFrom(options.withCursor(page.cursor()), found);
+            });
+  }
+
+  /** A scan is no snapshot: a LINEARIZABLE connection scans at QUORUM. */
+  private static Consistency scanLevel(Consistency level) {
+    return level == Consistency.LINEARIZABLE ? Consistency.QUORUM : level;
+  }
+
+  private static RespReply scanReply(String cursor, List<KvEntry> entries) {
+    return RespReply.array(
+        List.of(RespReply.bulk(cursor), RespReply.array(entries.stream().map(entry -> RespReply.bulk(entry.key())).toList())));
   }
 
   CompletionStage<RespReply> get(Call call) {

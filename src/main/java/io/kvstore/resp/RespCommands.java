@@ -88,6 +88,8 @@ final class RespCommands {
     keyed("persist", 2, writeFast, 1, 1, 1, (c, call) -> keys.persist(call));
     keyed("ttl", 2, read, 1, 1, 1, (c, call) -> keys.timeToLive(call, 1000));
     keyed("pttl", 2, read, 1, 1, 1, (c, call) -> keys.timeToLive(call, 1));
+    plain("scan", -2, List.of("readonly"), (c, call) -> keys.scan(call));
+    plain("keys", 2, List.of("readonly"), (c, call) -> keys.keys(call));
     plain("ping", -1, connection, this::ping);
     plain("echo", 2, connection, (c, call) -> reply(RespReply.bulk(call.args().get(1))));
     plain("quit", -1, connection, (c, call) -> reply(RespReply.OK));

@@ -13,6 +13,7 @@ import java.time.Duration;
  *     before it gives up on a key that others keep changing
  * @param closeLinger how long a connection closing after an error reply still reads what the client
  *     sends, so that the client receives the reply (see {@link LingeringClose})
+ * @param maxKeysReply the most keys KEYS answers with; beyond, it refuses and SCAN is the way
  */
 public record RespSettings(
     boolean enabled,
@@ -23,7 +24,8 @@ public record RespSettings(
     RespParser.Limits limits,
     Consistency consistency,
     int maxUpdateAttempts,
-    Duration closeLinger) {
+    Duration closeLinger,
+    int maxKeysReply) {
 
   public static RespSettings fromConfig(Config resp) {
     return new RespSettings(
@@ -38,6 +40,7 @@ public record RespSettings(
             Math.toIntExact(resp.getBytes("max-inline-bytes"))),
         Consistency.parse(resp.getString("consistency")),
         resp.getInt("max-update-attempts"),
-        resp.getDuration("close-linger"));
+        resp.getDuration("close-linger"),
+        resp.getInt("max-keys-reply"));
   }
 }

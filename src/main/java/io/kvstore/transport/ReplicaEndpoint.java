@@ -13,15 +13,18 @@ import akka.pattern.StatusReply;
 import io.kvstore.CborSerializable;
 import io.kvstore.crdt.Register;
 import io.kvstore.replica.HintStore;
+import io.kvstore.replica.KeyGlob;
 import io.kvstore.replica.MerkleTree;
 import io.kvstore.replica.PartitionReadiness;
 import io.kvstore.replica.ReplicaStore;
+import io.kvstore.replica.ScanOrder;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -58,6 +61,29 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
 
   /** @param resumeAfter where the next page starts; null on the last page */
   public record EntriesReply(List<ReplicaStore.Entry> entries, String resumeAfter) implements CborSerializable {}
+
+  /**
+   * A page of a partition's scan from position {@code from} ({@link ReplicaStore#scan}), of keys
+   * starting with {@code prefix} and matching the glob {@code match} (either null: any); without
+   * {@code values}, registers come with empty values.
+   */
+  public record Scan(
+      int partition,
+      long from,
+      int limit,
+      String prefix,
+      String match,
+      boolean liveOnly,
+      boolean values,
+      ActorRef<ScanReply> replyTo)
+      implements Command {}
+
+  /**
+   * @param ready whether this replica's reads count toward quorums (it has caught up)
+   * @param next where the partition's scan goes on; {@link ScanOrder#END} when it is done
+   */
+  public record ScanReply(String node, boolean ready, List<ReplicaStore.Entry> entries, long next)
+      implements CborSerializable {}
 
   public record GetStats(ActorRef<Stats> replyTo) implements Command {}
 
@@ -112,6 +138,7 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
         .onMessage(GetRoots.class, this::onGetRoots)
         .onMessage(GetTree.class, this::onGetTree)
         .onMessage(GetEntries.class, this::onGetEntries)
+        .onMessage(Scan.class, this::onScan)
         .onMessage(GetStats.class, this::onGetStats)
         .build();
   }
@@ -152,6 +179,22 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
           return new EntriesReply(page.entries(), page.resumeAfter());
         },
         get.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onScan(Scan scan) {
+    KeyGlob glob = scan.match() == null ? null : new KeyGlob(scan.match());
+    Predicate<String> keys =
+        key -> (scan.prefix() == null || key.startsWith(scan.prefix())) && (glob == null || glob.matches(key));
+    offBlocking(
+        () -> {
+          ScanOrder.Page<ReplicaStore.Entry> page =
+              store.scan(scan.partition(), scan.from(), scan.limit(), pageBytes, keys, scan.liveOnly(), System.currentTimeMillis());
+          List<ReplicaStore.Entry> entries =
+              scan.values() ? page.items() : page.items().stream().map(ReplicaStore.Entry::withoutValue).toList();
+          return new ScanReply(topology.selfId(), readiness.isReady(scan.partition()), entries, page.next());
+        },
+        scan.replyTo());
     return this;
   }
 

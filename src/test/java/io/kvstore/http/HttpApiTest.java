@@ -15,9 +15,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -300,7 +304,129 @@ class HttpApiTest {
   @Test
   void emptyKeysAre400() {
     assertError(http.put("/api/v1/keys/", bytes("x")), 400, "invalid_key");
-    assertError(http.get("/api/v1/keys"), 400, "invalid_key");
+    assertError(http.put("/api/v1/keys", bytes("x")), 400, "invalid_key");
+    assertError(http.delete("/api/v1/keys"), 400, "invalid_key");
+  }
+
+  /** Every page of a scan of keys starting with {@code prefix}, followed to its end. */
+  private static List<JsonNode> scanAll(String query) {
+    List<JsonNode> keys = new ArrayList<>();
+    String cursor = "0";
+    for (int pages = 0; pages < 10_000; pages++) {
+      JsonNode page = json(http.get("/api/v1/keys?cursor=" + cursor + "&" + query));
+      page.get("keys").forEach(keys::add);
+      cursor = page.get("cursor").asText();
+      if (page.get("complete").asBoolean()) {
+        assertEquals("0", cursor);
+        return keys;
+      }
+    }
+    throw new AssertionError("the scan did not end");
+  }
+
+  @Test
+  void aScanPagedToItsEndListsEveryLiveKeyWithThePrefixOnce() {
+    Set<String> live = new TreeSet<>();
+    for (int i = 0; i < 250; i++) {
+      String key = "scan-all/" + i;
+      assertEquals(200, http.put(path(key), bytes("v" + i)).statusCode());
+      live.add(key);
+    }
+    for (int i = 0; i < 250; i += 10) {
+      assertEquals(200, http.delete(path("scan-all/" + i)).statusCode());
+      live.remove("scan-all/" + i);
+    }
+    assertEquals(200, http.send(http.request(path("scan-all/expiring")).header("X-TTL", "1").PUT(HttpRequest.BodyPublishers.ofString("x")).build()).statusCode());
+    Eventually.await(Duration.ofSeconds(10), "the key expired", () -> http.get(path("scan-all/expiring")).statusCode() == 404);
+    assertEquals(200, http.put(path("scan-allx"), bytes("not under the prefix")).statusCode());
+
+    List<JsonNode> found = scanAll("prefix=scan-all/&limit=7");
+    List<String> names = found.stream().map(k -> k.get("key").asText()).toList();
+    assertEquals(live.size(), names.size(), "each key once: " + names);
+    assertEquals(live, new TreeSet<>(names), "no deleted, expired or other key");
+    assertTrue(found.stream().allMatch(k -> k.has("version") && !k.has("value")), "no values unless asked for");
+  }
+
+  @Test
+  void aScanWithValuesCarriesThemAndAMatchPatternFilters() {
+    assertEquals(200, http.put(path("scan-values/a1"), bytes("one")).statusCode());
+    assertEquals(200, http.put(path("scan-values/b2"), bytes("two")).statusCode());
+    List<JsonNode> found = scanAll("prefix=scan-values/&values=true&match=" + URLEncoder.encode("*/a?", StandardCharsets.UTF_8));
+    assertEquals(1, found.size(), found.toString());
+    assertEquals("scan-values/a1", found.get(0).get("key").asText());
+    assertEquals("one", new String(Base64.getDecoder().decode(found.get(0).get("value").asText()), StandardCharsets.UTF_8));
+  }
+
+  private static HttpResponse<byte[]> post(String path, String json) {
+    return http.send(http.request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  private static String base64(String text) {
+    return Base64.getEncoder().encodeToString(bytes(text));
+  }
+
+  @Test
+  void aBatchPutAndGetAnswerEachItemOnItsOwn() {
+    String version = json(http.put(path("batch/existing"), bytes("old"))).get("version").asText();
+    JsonNode written =
+        json(
+            post(
+                "/api/v1/batch/put",
+                "{\"items\": ["
+                    + "{\"key\": \"batch/a\", \"value\": \"" + base64("one") + "\", \"ttl\": 60},"
+                    + "{\"key\": \"batch/existing\", \"value\": \"" + base64("new") + "\", \"if_match\": \"" + version + "\"},"
+                    + "{\"key\": \"batch/existing\", \"value\": \"" + base64("lost") + "\", \"if_none_match\": \"*\"},"
+                    + "{\"key\": \"batch/bad\", \"value\": \"not base64!\"},"
+                    + "{\"key\": \"\", \"value\": \"\"},"
+                    + "{\"value\": \"" + base64("no key") + "\"}"
+                    + "]}"));
+    JsonNode items = written.get("items");
+    assertEquals(6, items.size());
+    assertEquals("ok", items.get(0).get("status").asText());
+    assertTrue(items.get(0).has("expires_at"));
+    assertEquals("ok", items.get(1).get("status").asText());
+    assertEquals("conflict", items.get(2).get("error").asText());
+    assertEquals(items.get(1).get("version").asText(), items.get(2).get("current_version").asText());
+    assertEquals("invalid_body", items.get(3).get("error").asText());
+    assertEquals("batch/bad", items.get(3).get("key").asText());
+    assertEquals("invalid_key", items.get(4).get("error").asText());
+    assertEquals("invalid_body", items.get(5).get("error").asText());
+
+    JsonNode read = json(post("/api/v1/batch/get", "{\"keys\": [\"batch/a\", \"batch/existing\", \"batch/never\", \"batch/bad\"]}"));
+    JsonNode found = read.get("items");
+    assertEquals("one", new String(Base64.getDecoder().decode(found.get(0).get("value").asText()), StandardCharsets.UTF_8));
+    assertEquals("new", new String(Base64.getDecoder().decode(found.get(1).get("value").asText()), StandardCharsets.UTF_8));
+    assertEquals("not_found", found.get(2).get("error").asText());
+    assertEquals("not_found", found.get(3).get("error").asText(), "the invalid item wrote nothing");
+  }
+
+  @Test
+  void malformedOrOversizedBatchesAreRefusedWhole() {
+    assertError(post("/api/v1/batch/get", "{\"keys\": "), 400, "malformed_json");
+    assertError(post("/api/v1/batch/get", "{\"items\": []}"), 400, "invalid_body");
+    assertError(post("/api/v1/batch/put", "[]"), 400, "invalid_body");
+    String tooMany = "{\"keys\": [" + String.join(",", java.util.Collections.nCopies(1001, "\"k\"")) + "]}";
+    assertError(post("/api/v1/batch/get", tooMany), 413, "batch_too_large");
+    assertError(http.get("/api/v1/batch/get"), 405, "method_not_allowed");
+    assertError(
+        http.send(http.request("/api/v1/batch/get").header("X-Consistency-Level", "SOME").POST(HttpRequest.BodyPublishers.ofString("{\"keys\": []}")).build()),
+        400,
+        "invalid_consistency_level");
+    assertEquals(0, json(post("/api/v1/batch/put", "{\"items\": []}")).get("items").size(), "an empty batch does nothing");
+  }
+
+  @Test
+  void badScanRequestsAre400() {
+    assertError(http.get("/api/v1/keys?cursor=abc"), 400, "invalid_cursor");
+    assertError(http.get("/api/v1/keys?cursor=" + Long.MAX_VALUE), 400, "invalid_cursor");
+    assertError(http.get("/api/v1/keys?limit=0"), 400, "invalid_parameter");
+    assertError(http.get("/api/v1/keys?limit=many"), 400, "invalid_parameter");
+    assertError(http.get("/api/v1/keys?limit=10001"), 400, "invalid_parameter");
+    assertError(http.get("/api/v1/keys?values=yes"), 400, "invalid_parameter");
+    assertError(
+        http.send(http.request("/api/v1/keys").header("X-Consistency-Level", "LINEARIZABLE").GET().build()),
+        400,
+        "invalid_consistency_level");
   }
 
   @Test

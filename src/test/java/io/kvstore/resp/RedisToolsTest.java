@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -74,6 +76,19 @@ class RedisToolsTest {
     assertEquals("100", cli("TTL", "cli-expiring"));
     assertEquals("ERR unknown command 'NOSUCH', with args beginning with: 'x'", cli("NOSUCH", "x"));
     assertTrue(cli("INFO", "server").contains("tcp_port:" + port));
+  }
+
+  /** redis-cli reads SCAN's cursor as a number: kvstore's cursors are numbers so that it works. */
+  @Test
+  void redisCliScanListsEveryKeyOfAPattern() throws Exception {
+    Set<String> written = new TreeSet<>();
+    for (int i = 0; i < 60; i++) {
+      assertEquals("OK", cli("SET", "cli-scan:" + i, "v"));
+      written.add("cli-scan:" + i);
+    }
+    List<String> listed = cli("--scan", "--pattern", "cli-scan:*").lines().toList();
+    assertEquals(written.size(), listed.size(), "each once: " + listed);
+    assertEquals(written, new TreeSet<>(listed));
   }
 
   @Test

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -40,7 +41,9 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.ScanResult;
 import redis.clients.jedis.util.SafeEncoder;
 
 /** The RESP front-end of a real node, through Jedis (a client no one here wrote) and raw sockets. */
@@ -308,6 +311,52 @@ class RespServerTest {
         assertEquals("PONG", redis.ping());
       }
     });
+  }
+
+  @Test
+  void scanWithMatchAndCountReturnsEveryKeyOnceAndKeysListsThemAll() {
+    try (Jedis redis = client()) {
+      Set<String> written = new TreeSet<>();
+      for (int i = 0; i < 120; i++) {
+        redis.set("scan:" + i, "v");
+        written.add("scan:" + i);
+      }
+      redis.set("other:1", "v");
+      redis.del("scan:7");
+      written.remove("scan:7");
+
+      List<String> found = new ArrayList<>();
+      String cursor = ScanParams.SCAN_POINTER_START;
+      int pages = 0;
+      do {
+        ScanResult<String> page = redis.scan(cursor, new ScanParams().match("scan:*").count(9));
+        found.addAll(page.getResult());
+        cursor = page.getCursor();
+        assertTrue(++pages < 10_000, "the scan ends");
+      } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+      assertEquals(written.size(), found.size(), "no key twice");
+      assertEquals(written, new TreeSet<>(found));
+
+      assertEquals(written, new TreeSet<>(redis.keys("scan:*")));
+      assertEquals(Set.of("other:1"), redis.keys("other:?"));
+      ScanResult<String> hashes = redis.scan("0", new ScanParams().match("scan:*"), "hash");
+      assertEquals("0", hashes.getCursor());
+      assertEquals(List.of(), hashes.getResult(), "every value is a string");
+    }
+  }
+
+  @Test
+  void badScanArgumentsGetRedisErrors() {
+    try (Jedis redis = client()) {
+      ProtocolCommand scan = () -> SafeEncoder.encode("SCAN");
+      assertTrue(assertThrows(JedisDataException.class, () -> redis.sendCommand(scan, "nope")).getMessage().startsWith("ERR invalid cursor"));
+      assertEquals("ERR syntax error", assertThrows(JedisDataException.class, () -> redis.sendCommand(scan, "0", "COUNT", "0")).getMessage());
+      assertEquals("ERR syntax error", assertThrows(JedisDataException.class, () -> redis.sendCommand(scan, "0", "MATCH")).getMessage());
+      assertEquals(
+          "ERR value is not an integer or out of range",
+          assertThrows(JedisDataException.class, () -> redis.sendCommand(scan, "0", "COUNT", "x")).getMessage());
+      assertEquals("PONG", redis.ping());
+    }
   }
 
   @Test

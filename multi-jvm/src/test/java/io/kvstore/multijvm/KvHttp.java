@@ -44,6 +44,11 @@ final class KvHttp {
             .build());
   }
 
+  /** A page of {@code GET /api/v1/keys?query}. */
+  Answer scan(int port, String query, String consistency) {
+    return send(request(port, "/api/v1/keys?" + query).header("X-Consistency-Level", consistency).GET().build());
+  }
+
   Answer get(int port, String path) {
     return send(request(port, path).GET().build());
   }

@@ -136,6 +136,10 @@ final class LocalCluster implements AutoCloseable {
     return nodes[index].httpPort();
   }
 
+  int respPort(int index) {
+    return nodes[index].respPort();
+  }
+
   void kill(int index) throws InterruptedException {
     nodes[index].kill();
   }

@@ -21,10 +21,11 @@ import java.util.regex.Pattern;
  */
 public final class NodeProcess implements AutoCloseable {
   // Serving, not ready: a test decides itself how long a node may take to catch up.
-  private static final Pattern READY = Pattern.compile("serving: HTTP on [^:]+:(\\d+), .* health on [^:]+:(\\d+|-)");
+  private static final Pattern READY =
+      Pattern.compile("serving: HTTP on [^:]+:(\\d+), RESP on [^:]+:(\\d+|-), health on [^:]+:(\\d+|-)");
 
-  /** The ports a node printed when it was ready; the health port is -1 when it has none. */
-  private record Ports(int http, int health) {}
+  /** The ports a node printed when it was ready; -1 for a listener it does not have. */
+  private record Ports(int http, int resp, int health) {}
 
   private final Process process;
   private final Ports ports;
@@ -87,8 +88,7 @@ public final class NodeProcess implements AutoCloseable {
                   out.flush();
                   Matcher ready = READY.matcher(line);
                   if (ready.find()) {
-                    port.complete(
-                        new Ports(Integer.parseInt(ready.group(1)), ready.group(2).equals("-") ? -1 : Integer.parseInt(ready.group(2))));
+                    port.complete(new Ports(Integer.parseInt(ready.group(1)), portOrNone(ready.group(2)), portOrNone(ready.group(3))));
                   }
                 }
               } catch (IOException e) {
@@ -107,8 +107,17 @@ public final class NodeProcess implements AutoCloseable {
     }
   }
 
+  private static int portOrNone(String printed) {
+    return printed.equals("-") ? -1 : Integer.parseInt(printed);
+  }
+
   public int httpPort() {
     return ports.http();
+  }
+
+  /** The Redis-protocol port; -1 when the node serves none. */
+  public int respPort() {
+    return ports.resp();
   }
 
   /** The health-only HTTP listener's port (each test node gets a free one). */
