@@ -11,17 +11,10 @@ threads=2
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 (cd "$root" && mvn -B -q -DskipTests package)
 
-data="$(mktemp -d)"
-log="$data/node.log"
-KVSTORE_JAVA_OPTS="-Xmx2g ${KVSTORE_JAVA_OPTS:-}" "$root/bin/kvstore" --data-dir "$data/db" --http-port 0 --health-port 0 --remote-port 0 --resp-port 0 >"$log" 2>&1 &
-node=$!
-trap 'kill $node 2>/dev/null; wait $node 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 120); do
-  port=$(sed -n 's/.*ready: HTTP on [^:]*:\([0-9]*\).*/\1/p' "$log")
-  [ -n "$port" ] && break
-  sleep 0.5
-done
-[ -n "${port:-}" ] || { echo "node did not start"; cat "$log"; exit 1; }
+work="$(mktemp -d)"
+source "$root/bench/lib.sh"
+trap 'kill $node 2>/dev/null; wait $node 2>/dev/null; rm -rf "$work"' EXIT
+start_node --resp-port 0
 url="http://127.0.0.1:$port"
 
 run() { # name, keys per request, lua script, seconds, extra env

@@ -15,17 +15,10 @@ if ! command -v wrk >/dev/null || ! command -v redis-server >/dev/null; then
 fi
 (cd "$root" && mvn -B -q -DskipTests package)  # bin/kvstore would too, but not inside the timing
 
-data="$(mktemp -d)"
-log="$data/node.log"
-KVSTORE_JAVA_OPTS="-Xmx2g ${KVSTORE_JAVA_OPTS:-}" "$root/bin/kvstore" --data-dir "$data/db" --http-port 0 --health-port 0 --remote-port 0 >"$log" 2>&1 &
-node=$!
-trap 'kill $node 2>/dev/null; wait $node 2>/dev/null; rm -rf "$data"' EXIT
-for _ in $(seq 1 120); do
-  port=$(sed -n 's/.*ready: HTTP on [^:]*:\([0-9]*\).*/\1/p' "$log")
-  [ -n "$port" ] && break
-  sleep 0.5
-done
-[ -n "${port:-}" ] || { echo "node did not start"; cat "$log"; exit 1; }
+work="$(mktemp -d)"
+source "$root/bench/lib.sh"
+trap 'kill $node 2>/dev/null; wait $node 2>/dev/null; rm -rf "$work"' EXIT
+start_node
 url="http://127.0.0.1:$port"
 
 run() { # name, lua script, seconds, extra env
@@ -38,7 +31,7 @@ run() { # name, lua script, seconds, extra env
 
 redis() { # name, extra redis-server args...: SET and GET like the HTTP workloads, as RESULT lines
   local name=$1; shift
-  local dir; dir=$(mktemp -d -p "$data")
+  local dir; dir=$(mktemp -d -p "$work")
   local port; port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --save '' "$@" --daemonize no >"$dir/log" 2>&1 &
   local pid=$!

@@ -1,5 +1,21 @@
 # Shell functions shared by the benchmark scripts; sourced, with $root, $work and etcd_pids set.
 
+# One node from bin/kvstore (-Xmx2g plus KVSTORE_JAVA_OPTS) on a fresh data directory in $work,
+# with any further flags; sets $node (its pid) and $port (its HTTP port) once it is ready.
+start_node() {
+  KVSTORE_JAVA_OPTS="-Xmx2g ${KVSTORE_JAVA_OPTS:-}" "$root/bin/kvstore" --data-dir "$work/db" --http-port 0 \
+    --health-port 0 --remote-port 0 "$@" >"$work/node.log" 2>&1 &
+  node=$!
+  for _ in $(seq 1 120); do
+    port=$(sed -n 's/.*ready: HTTP on [^:]*:\([0-9]*\).*/\1/p' "$work/node.log")
+    [ -n "$port" ] && return 0
+    sleep 0.5
+  done
+  echo "node did not start" >&2
+  cat "$work/node.log" >&2
+  return 1
+}
+
 # wrk against one or more endpoints at once, connections split between them; one RESULT line
 # summed over them (throughput summed, p50 averaged, p99 the maximum).
 #   spread name script seconds connections url... [-- ENV=value...]
