@@ -2,11 +2,14 @@ package io.kvstore.resp;
 
 import io.kvstore.Stages;
 import io.kvstore.api.Consistency;
+import io.kvstore.api.InvalidRequestException;
 import io.kvstore.api.KvEntry;
 import io.kvstore.api.KvStore;
 import io.kvstore.api.ScanOptions;
+import io.kvstore.api.ScanPage;
 import io.kvstore.api.VersionConflictException;
 import io.kvstore.api.WriteOptions;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,14 +42,19 @@ final class KeyCommands {
   private final int maxUpdateAttempts;
   private final Delay delay;
   private final int maxKeysReply;
+  private final long maxBulkBytes;
 
-  /** @param maxKeysReply the most keys KEYS returns before it refuses (SCAN pages instead) */
-  KeyCommands(KvStore store, LongSupplier clock, int maxUpdateAttempts, Delay delay, int maxKeysReply) {
+  /**
+   * @param maxKeysReply the most keys KEYS returns before it refuses (SCAN pages instead)
+   * @param maxBulkBytes the longest value SETRANGE may build (Redis's proto-max-bulk-len)
+   */
+  KeyCommands(KvStore store, LongSupplier clock, int maxUpdateAttempts, Delay delay, int maxKeysReply, long maxBulkBytes) {
     this.store = store;
     this.clock = clock;
     this.maxUpdateAttempts = maxUpdateAttempts;
     this.delay = delay;
     this.maxKeysReply = maxKeysReply;
+    this.maxBulkBytes = maxBulkBytes;
   }
 
   /** The arguments of one command, its name first, and the connection's level when it was read. */
@@ -123,6 +131,186 @@ final class KeyCommands {
   private static RespReply scanReply(String cursor, List<KvEntry> entries) {
     return RespReply.array(
         List.of(RespReply.bulk(cursor), RespReply.array(entries.stream().map(entry -> RespReply.bulk(entry.key())).toList())));
+  }
+
+  /** SETEX / PSETEX key amount value: SET key value EX / PX amount, with their own error texts. */
+  CompletionStage<RespReply> setWithExpiry(Call call, String unit) {
+    String command = Arguments.text(call.args().get(0)).toLowerCase(Locale.ROOT);
+    if (Arguments.integer(call.args().get(2)) <= 0) {
+      throw SetOptions.invalidExpireTime(command);
+    }
+    List<byte[]> args = call.args();
+    return set(new Call(List.of(args.get(0), args.get(1), args.get(3), unit.getBytes(StandardCharsets.US_ASCII), args.get(2)), call.level()));
+  }
+
+  /** GETSET key value: SET key value GET. */
+  CompletionStage<RespReply> getAndSet(Call call) {
+    List<byte[]> args = call.args();
+    return set(new Call(List.of(args.get(0), args.get(1), args.get(2), "GET".getBytes(StandardCharsets.US_ASCII)), call.level()));
+  }
+
+  /** GETEX key [EX s | PX ms | EXAT s | PXAT ms | PERSIST]: the value, with its expiry changed. */
+  CompletionStage<RespReply> getAndExpire(Call call) {
+    List<byte[]> args = call.args();
+    if (args.size() == 2) {
+      return get(call);
+    }
+    long now = clock.getAsLong();
+    String option = Arguments.word(args.get(2));
+    long expiresAt;
+    if (option.equals("PERSIST") && args.size() == 3) {
+      expiresAt = 0;
+    } else if (List.of("EX", "PX", "EXAT", "PXAT").contains(option) && args.size() == 4) {
+      expiresAt = SetOptions.expiresAt(option, Arguments.integer(args.get(3)), now, "getex");
+    } else {
+      throw RespException.syntax();
+    }
+    return update(call, call.key(1), current -> Change.getExpiry(current, expiresAt, clock.getAsLong()))
+        .thenApply(done -> valueReply(done.before()));
+  }
+
+  /** APPEND key value: the new length. */
+  CompletionStage<RespReply> append(Call call) {
+    byte[] suffix = call.args().get(2);
+    return update(call, call.key(1), current -> Change.append(current, suffix, clock.getAsLong()))
+        .thenApply(done -> RespReply.integer(((Change.Put) done.change()).value().length));
+  }
+
+  /** SETRANGE key offset value: the new length (the current one when value is empty). */
+  CompletionStage<RespReply> setRange(Call call) {
+    long offset = Arguments.integer(call.args().get(2));
+    byte[] value = call.args().get(3);
+    return update(call, call.key(1), current -> Change.setRange(current, offset, value, maxBulkBytes, clock.getAsLong()))
+        .thenApply(
+            done ->
+                RespReply.integer(
+                    done.change() instanceof Change.Put put ? put.value().length : done.before().map(e -> e.value().length).orElse(0)));
+  }
+
+  CompletionStage<RespReply> stringLength(Call call) {
+    return read(call, call.key(1)).thenApply(current -> RespReply.integer(current.map(e -> e.value().length).orElse(0)));
+  }
+
+  /** GETRANGE key start end. */
+  CompletionStage<RespReply> getRange(Call call) {
+    long start = Arguments.integer(call.args().get(2));
+    long end = Arguments.integer(call.args().get(3));
+    return read(call, call.key(1))
+        .thenApply(current -> RespReply.bulk(Change.range(current.map(KvEntry::value).orElse(new byte[0]), start, end)));
+  }
+
+  /** INCRBYFLOAT key increment: the new value, as a bulk string. */
+  CompletionStage<RespReply> incrementByFloat(Call call) {
+    byte[] increment = call.args().get(2);
+    return update(call, call.key(1), current -> Change.incrementByFloat(current, increment, clock.getAsLong()))
+        .thenApply(done -> RespReply.bulk(((Change.Put) done.change()).value()));
+  }
+
+  /** TYPE key: every value is a string. */
+  CompletionStage<RespReply> type(Call call) {
+    return read(call, call.key(1)).thenApply(current -> new RespReply.Simple(current.isPresent() ? "string" : "none"));
+  }
+
+  /**
+   * RENAME key newkey: writes the value (and its expiry) under the new key, then deletes the old
+   * one if it is still the version read. Not atomic: between the two writes a reader sees both.
+   */
+  CompletionStage<RespReply> rename(Call call) {
+    String from = call.key(1);
+    String to = call.key(2);
+    return Stages.direct(store.get(from, Consistency.LINEARIZABLE))
+        .thenCompose(
+            current -> {
+              if (current.isEmpty()) {
+                throw new RespException("ERR no such key");
+              }
+              if (from.equals(to)) {
+                return CompletableFuture.completedFuture(RespReply.OK);
+              }
+              KvEntry entry = current.get();
+              WriteOptions write = call.writeOptions().withTtl(Change.remainingTtl(entry, clock.getAsLong()));
+              return Stages.direct(store.put(to, entry.value(), write))
+                  .thenCompose(done -> Stages.direct(store.delete(from, call.writeOptions().onlyIfVersion(entry.version()))))
+                  .<RespReply>thenApply(done -> RespReply.OK)
+                  // Changed meanwhile: the newer value stays, as if written after the rename.
+                  .exceptionallyCompose(
+                      failure ->
+                          Stages.cause(failure) instanceof VersionConflictException
+                              ? CompletableFuture.completedFuture(RespReply.OK)
+                              : CompletableFuture.failedFuture(failure));
+            });
+  }
+
+  /**
+   * RANDOMKEY: the first key of a scan from a random place; nil when there is none. The place is
+   * a random partition and position; the node's partition count is not known here, so a draw
+   * past it is drawn again from half the range (partitions are a power of two up to 2^15).
+   */
+  CompletionStage<RespReply> randomKey(Call call) {
+    ScanOptions options = ScanOptions.from(ScanOptions.START).withLimit(1).withConsistency(scanLevel(call.level()));
+    return scanFromRandomPlace(options, 15).thenCompose(page -> firstKey(options, page, false));
+  }
+
+  private CompletableFuture<ScanPage> scanFromRandomPlace(ScanOptions options, int partitionBits) {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long cursor = ((long) random.nextInt(1 << partitionBits) << 33) | random.nextLong(1L << 32);
+    return Stages.direct(store.scan(options.withCursor(Long.toUnsignedString(cursor))))
+        .exceptionallyCompose(
+            failure ->
+                Stages.cause(failure) instanceof InvalidRequestException && partitionBits > 0
+                    ? scanFromRandomPlace(options, partitionBits - 1)
+                    : CompletableFuture.failedFuture(failure));
+  }
+
+  private CompletionStage<RespReply> firstKey(ScanOptions options, ScanPage page, boolean wrapped) {
+    if (!page.entries().isEmpty()) {
+      return CompletableFuture.completedFuture(RespReply.bulk(page.entries().get(0).key()));
+    }
+    if (page.complete() && wrapped) {
+      return CompletableFuture.completedFuture(RespReply.NIL);
+    }
+    return store.scan(options.withCursor(page.cursor())).thenCompose(next -> firstKey(options, next, wrapped || page.complete()));
+  }
+
+  /** DBSIZE: exact, by a scan of every key (RocksDB's estimate is what INFO keyspace shows). */
+  CompletionStage<RespReply> countKeys(Call call) {
+    return countFrom(ScanOptions.from(ScanOptions.START).withLimit(10_000).withConsistency(scanLevel(call.level())), 0);
+  }
+
+  private CompletionStage<RespReply> countFrom(ScanOptions options, long counted) {
+    return store
+        .scan(options)
+        .thenCompose(
+            page -> {
+              long total = counted + page.entries().size();
+              return page.complete() ? CompletableFuture.completedFuture(RespReply.integer(total)) : countFrom(options.withCursor(page.cursor()), total);
+            });
+  }
+
+  /**
+   * FLUSHDB / FLUSHALL [ASYNC | SYNC]: deletes every key a scan finds, page by page. It costs a
+   * delete per key, and keys written meanwhile may stay. ASYNC is accepted and runs the same.
+   */
+  CompletionStage<RespReply> flush(Call call) {
+    if (call.args().size() == 2 && !List.of("ASYNC", "SYNC").contains(Arguments.word(call.args().get(1)))) {
+      throw RespException.syntax();
+    }
+    return flushFrom(call, ScanOptions.from(ScanOptions.START).withLimit(1000).withConsistency(Consistency.QUORUM));
+  }
+
+  private CompletionStage<RespReply> flushFrom(Call call, ScanOptions options) {
+    return store
+        .scan(options)
+        .thenCompose(
+            page -> {
+              List<CompletableFuture<?>> deletes =
+                  page.entries().stream()
+                      .<CompletableFuture<?>>map(entry -> Stages.direct(store.delete(entry.key(), call.writeOptions())))
+                      .toList();
+              return CompletableFuture.allOf(deletes.toArray(CompletableFuture[]::new))
+                  .thenCompose(
+                      done -> page.complete() ? CompletableFuture.completedFuture(RespReply.OK) : flushFrom(call, options.withCursor(page.cursor())));
+            });
   }
 
   CompletionStage<RespReply> get(Call call) {

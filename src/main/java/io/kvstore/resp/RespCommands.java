@@ -86,6 +86,19 @@ final class RespCommands {
     keyed("expire", -3, writeFast, 1, 1, 1, (c, call) -> keys.expire(call, 1000));
     keyed("pexpire", -3, writeFast, 1, 1, 1, (c, call) -> keys.expire(call, 1));
     keyed("persist", 2, writeFast, 1, 1, 1, (c, call) -> keys.persist(call));
+    keyed("setex", 4, write, 1, 1, 1, (c, call) -> keys.setWithExpiry(call, "EX"));
+    keyed("psetex", 4, write, 1, 1, 1, (c, call) -> keys.setWithExpiry(call, "PX"));
+    keyed("getset", 3, write, 1, 1, 1, (c, call) -> keys.getAndSet(call));
+    keyed("getex", -2, writeFast, 1, 1, 1, (c, call) -> keys.getAndExpire(call));
+    keyed("append", 3, write, 1, 1, 1, (c, call) -> keys.append(call));
+    keyed("setrange", 4, write, 1, 1, 1, (c, call) -> keys.setRange(call));
+    keyed("strlen", 2, read, 1, 1, 1, (c, call) -> keys.stringLength(call));
+    keyed("getrange", 4, List.of("readonly"), 1, 1, 1, (c, call) -> keys.getRange(call));
+    keyed("incrbyfloat", 3, List.of("write", "denyoom", "fast"), 1, 1, 1, (c, call) -> keys.incrementByFloat(call));
+    keyed("type", 2, read, 1, 1, 1, (c, call) -> keys.type(call));
+    keyed("touch", -2, read, 1, -1, 1, (c, call) -> keys.exists(call));
+    keyed("unlink", -2, writeFast, 1, -1, 1, (c, call) -> keys.delete(call));
+    keyed("rename", 3, List.of("write"), 1, 2, 1, (c, call) -> keys.rename(call));
     keyed("ttl", 2, read, 1, 1, 1, (c, call) -> keys.timeToLive(call, 1000));
     keyed("pttl", 2, read, 1, 1, 1, (c, call) -> keys.timeToLive(call, 1));
     plain("scan", -2, List.of("readonly"), (c, call) -> keys.scan(call));
@@ -99,7 +112,13 @@ final class RespCommands {
     plain("command", -1, List.of("random", "loading", "stale"), this::command);
     plain("config", -2, List.of("admin", "noscript", "loading", "stale"), this::config);
     plain("info", -1, List.of("random", "loading", "stale"), this::info);
-    plain("dbsize", 1, List.of("readonly", "fast"), (c, call) -> server.keyCount().thenApply(RespReply::integer));
+    plain("dbsize", 1, List.of("readonly"), (c, call) -> keys.countKeys(call));
+    plain("randomkey", 1, List.of("readonly"), (c, call) -> keys.randomKey(call));
+    plain("flushdb", -1, List.of("write"), (c, call) -> keys.flush(call));
+    plain("flushall", -1, List.of("write"), (c, call) -> keys.flush(call));
+    for (String transactional : List.of("multi", "exec", "discard", "watch", "unwatch")) {
+      plain(transactional, -1, List.of("noscript", "loading", "stale", "fast"), (c, call) -> noTransactions());
+    }
     plain("kvstore.consistency", -1, connection, this::consistency);
   }
 
@@ -122,6 +141,16 @@ final class RespCommands {
       throw new RespException("ERR decrement would overflow");
     }
     return -value;
+  }
+
+  /**
+   * kvstore has no transaction across keys (each key's entity is its own single writer); a client
+   * that counted on MULTI's atomicity must learn so at once, not find its commands run one by one.
+   */
+  private static CompletionStage<RespReply> noTransactions() {
+    throw new RespException(
+        "ERR MULTI/EXEC transactions are not supported: kvstore runs each command on its own key. "
+            + "Use SET ... GET, GETDEL, INCR and friends, which are atomic per key, or compare-and-set over HTTP (If-Match)");
   }
 
   private static CompletionStage<RespReply> reply(RespReply reply) {

@@ -48,7 +48,7 @@ public final class RespServer {
           system.scheduler().scheduleOnce(duration, () -> elapsed.complete(null), system.executionContext());
           return elapsed;
         };
-    KeyCommands keys = new KeyCommands(store, System::currentTimeMillis, settings.maxUpdateAttempts(), delay, settings.maxKeysReply());
+    KeyCommands keys = new KeyCommands(store, System::currentTimeMillis, settings.maxUpdateAttempts(), delay, settings.maxKeysReply(), settings.limits().maxBulkBytes());
     this.commands = new RespCommands(keys, server, () -> new ArrayList<>(connections.values()));
   }
 

@@ -39,9 +39,6 @@ final class ServerInfo {
    * Distinct keys in the cluster: RocksDB's estimate of the registers every node holds, divided
    * by the replication factor. Deleted keys count until their tombstones are collected.
    */
-  CompletionStage<Long> keyCount() {
-    return Stages.direct(cluster.status()).thenApply(KvCluster.Status::totalKeys);
-  }
 
   /** INFO's text for the named sections; none, "default", "all" or "everything" for all of them. */
   CompletionStage<String> info(Set<String> requested) {

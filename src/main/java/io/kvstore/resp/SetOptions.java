@@ -60,7 +60,7 @@ record SetOptions(Condition condition, Expiry expiry, boolean returnOld) {
             throw RespException.syntax();
           }
           long amount = Arguments.integer(options.get(++i));
-          expiry = new Expiry.At(expiresAt(option, amount, nowMillis));
+          expiry = new Expiry.At(expiresAt(option, amount, nowMillis, "set"));
         }
         default -> throw RespException.syntax();
       }
@@ -68,10 +68,11 @@ record SetOptions(Condition condition, Expiry expiry, boolean returnOld) {
     return new SetOptions(condition, expiry, returnOld);
   }
 
-  private static long expiresAt(String unit, long amount, long nowMillis) {
+  /** The absolute expiry of {@code EX s | PX ms | EXAT s | PXAT ms}, refused as {@code command}'s. */
+  static long expiresAt(String unit, long amount, long nowMillis, String command) {
     long seconds = Long.MAX_VALUE / 1000;
     if (amount <= 0 || ((unit.equals("EX") || unit.equals("EXAT")) && amount > seconds)) {
-      throw new RespException("ERR invalid expire time in 'set' command");
+      throw invalidExpireTime(command);
     }
     try {
       return switch (unit) {
@@ -81,7 +82,11 @@ record SetOptions(Condition condition, Expiry expiry, boolean returnOld) {
         default -> amount;
       };
     } catch (ArithmeticException e) {
-      throw new RespException("ERR invalid expire time in 'set' command");
+      throw invalidExpireTime(command);
     }
+  }
+
+  static RespException invalidExpireTime(String command) {
+    return new RespException("ERR invalid expire time in '" + command + "' command");
   }
 }

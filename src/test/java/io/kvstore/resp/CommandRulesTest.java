@@ -119,4 +119,51 @@ class CommandRulesTest {
     assertEquals(Change.REMOVE, Change.set(entry("old", 0), bytes("new"), past, NOW));
     assertEquals(Change.KEEP, Change.set(Optional.empty(), bytes("new"), past, NOW));
   }
+
+  @Test
+  void appendAndSetRangeKeepTheExpiryAndSetRangeIsBoundedBeforeItAllocates() {
+    Change appended = Change.append(entry("ab", NOW + 5000), bytes("cd"), NOW);
+    assertArrayEquals(bytes("abcd"), ((Change.Put) appended).value());
+    assertEquals(Duration.ofMillis(5000), ((Change.Put) appended).ttl());
+    Change padded = Change.setRange(Optional.empty(), 3, bytes("x"), 100, NOW);
+    assertArrayEquals(new byte[] {0, 0, 0, 'x'}, ((Change.Put) padded).value());
+    assertEquals(Change.KEEP, Change.setRange(Optional.empty(), 3, new byte[0], 100, NOW), "an empty value creates no key");
+    // An offset near 2^31 must be refused, not allocated.
+    RespException tooLong = assertThrows(RespException.class, () -> Change.setRange(Optional.empty(), Integer.MAX_VALUE, bytes("x"), 100, NOW));
+    assertEquals("ERR string exceeds maximum allowed size (proto-max-bulk-len)", tooLong.getMessage());
+    assertEquals("ERR offset is out of range", assertThrows(RespException.class, () -> Change.setRange(Optional.empty(), -1, bytes("x"), 100, NOW)).getMessage());
+  }
+
+  @Test
+  void getRangeReadsEndsAsRedisDoes() {
+    byte[] hello = bytes("hello world");
+    assertArrayEquals(bytes("hello"), Change.range(hello, 0, 4));
+    assertArrayEquals(bytes("world"), Change.range(hello, -5, -1));
+    assertArrayEquals(new byte[0], Change.range(hello, 5, 2));
+    assertArrayEquals(hello, Change.range(hello, 0, 100));
+    assertArrayEquals(bytes("h"), Change.range(hello, -100, 0), "start clamped to 0");
+    assertArrayEquals(new byte[0], Change.range(hello, -1, -5));
+    assertArrayEquals(new byte[0], Change.range(new byte[0], 0, 1));
+  }
+
+  @Test
+  void floatIncrementsAreComputedInLongDoubleAndAHugeExponentIsRefusedAtOnce() {
+    assertArrayEquals(bytes("10.6"), ((Change.Put) Change.incrementByFloat(entry("10.5", 0), bytes("0.1"), NOW)).value());
+    assertArrayEquals(bytes("5200"), ((Change.Put) Change.incrementByFloat(entry("5.0e3", 0), bytes("2.0e2"), NOW)).value());
+    // Where a long double shows its binary rounding in 17 decimals, Redis does too (RedisParityTest compares).
+    assertEquals(new java.math.BigDecimal("0.5"), LongDouble.round(new java.math.BigDecimal("0.5")));
+    assertEquals(
+        "ERR increment would produce NaN or Infinity",
+        assertThrows(RespException.class, () -> Change.incrementByFloat(entry("1", 0), bytes("1e99999999"), NOW)).getMessage());
+    assertEquals("ERR value is not a valid float", assertThrows(RespException.class, () -> Change.incrementByFloat(entry("x", 0), bytes("1"), NOW)).getMessage());
+  }
+
+  @Test
+  void getExpiryChangesOnlyAPresentKeyAndAPastTimeDeletesIt() {
+    assertEquals(Change.KEEP, Change.getExpiry(Optional.empty(), NOW + 10, NOW));
+    assertEquals(Duration.ofMillis(10), ((Change.Put) Change.getExpiry(entry("v", 0), NOW + 10, NOW)).ttl());
+    assertEquals(Change.REMOVE, Change.getExpiry(entry("v", 0), NOW - 1, NOW));
+    assertEquals(Duration.ZERO, ((Change.Put) Change.getExpiry(entry("v", NOW + 10), 0, NOW)).ttl(), "PERSIST");
+    assertEquals(Change.KEEP, Change.getExpiry(entry("v", 0), 0, NOW), "PERSIST without an expiry");
+  }
 }
