@@ -41,6 +41,7 @@ import redis.clients.jedis.Response;
 import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.GetExParams;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.ScanResult;
@@ -242,9 +243,9 @@ class RespServerTest {
   @Test
   void badCommandsGetRedisErrorsAndTheConnectionGoesOn() {
     try (Jedis redis = client()) {
-      ProtocolCommand unknown = () -> SafeEncoder.encode("FLUSHALL");
+      ProtocolCommand unknown = () -> SafeEncoder.encode("LPUSH");
       assertEquals(
-          "ERR unknown command 'FLUSHALL', with args beginning with: 'now' ",
+          "ERR unknown command 'LPUSH', with args beginning with: 'now' ",
           assertThrows(JedisDataException.class, () -> redis.sendCommand(unknown, "now")).getMessage());
       ProtocolCommand get = () -> SafeEncoder.encode("GET");
       assertEquals(
@@ -342,6 +343,37 @@ class RespServerTest {
       ScanResult<String> hashes = redis.scan("0", new ScanParams().match("scan:*"), "hash");
       assertEquals("0", hashes.getCursor());
       assertEquals(List.of(), hashes.getResult(), "every value is a string");
+    }
+  }
+
+  /** The string commands added after GET and SET, through a client no one here wrote. */
+  @Test
+  void jedisDrivesTheFurtherStringCommands() {
+    try (Jedis redis = client()) {
+      assertEquals("OK", redis.setex("jedis:ex", 100, "v"));
+      assertTrue(redis.ttl("jedis:ex") > 90);
+      assertEquals("OK", redis.psetex("jedis:px", 100_000, "v"));
+      assertEquals("v", redis.getSet("jedis:ex", "w"));
+      assertEquals("w", redis.getEx("jedis:ex", GetExParams.getExParams().persist()));
+      assertEquals(-1, redis.ttl("jedis:ex"));
+      assertEquals(5, redis.append("jedis:a", "hello"));
+      assertEquals(11, redis.append("jedis:a", " world"));
+      assertEquals(11, redis.strlen("jedis:a"));
+      assertEquals("world", redis.getrange("jedis:a", -5, -1));
+      assertEquals(11, redis.setrange("jedis:a", 0, "HELLO"));
+      assertEquals("HELLO world", redis.get("jedis:a"));
+      assertEquals(10.5, redis.incrByFloat("jedis:f", 10.5));
+      assertEquals("string", redis.type("jedis:a"));
+      assertEquals("none", redis.type("jedis:missing"));
+      assertEquals(1, redis.touch("jedis:a", "jedis:missing"));
+      assertEquals("OK", redis.rename("jedis:a", "jedis:b"));
+      assertEquals("HELLO world", redis.get("jedis:b"));
+      assertEquals(1, redis.unlink("jedis:b"));
+      assertTrue(redis.randomKey() != null, "some key exists");
+      assertTrue(redis.dbSize() >= 3);
+      ProtocolCommand multiCommand = () -> SafeEncoder.encode("MULTI");
+      JedisDataException multi = assertThrows(JedisDataException.class, () -> redis.sendCommand(multiCommand));
+      assertTrue(multi.getMessage().startsWith("ERR MULTI/EXEC transactions are not supported"), multi.getMessage());
     }
   }
 
