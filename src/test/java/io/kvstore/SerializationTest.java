@@ -15,6 +15,7 @@ import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.typesafe.config.ConfigFactory;
 import io.kvstore.api.Consistency;
 import io.kvstore.api.ErrorCode;
+import io.kvstore.api.Mutation;
 import io.kvstore.cluster.ClusterFormation;
 import io.kvstore.crdt.HlcTimestamp;
 import io.kvstore.crdt.Register;
@@ -73,6 +74,10 @@ class SerializationTest {
             register.value(), Precondition.matching("v3-x-n1"), 60_000, Consistency.QUORUM, narrow(replyTo)),
         new KeyEntity.Put(register.value(), Precondition.absent(), 0, Consistency.ALL, narrow(replyTo)),
         new KeyEntity.Delete(Precondition.NONE, Consistency.ONE, narrow(replyTo)),
+        new KeyEntity.Mutate(new Mutation.Append(new byte[] {1, 2}), Precondition.NONE, 1024, Consistency.QUORUM, narrow(replyTo)),
+        new KeyEntity.Mutate(new Mutation.SetRange(3, new byte[] {7}), Precondition.absent(), 1024, Consistency.ONE, narrow(replyTo)),
+        new KeyEntity.Mutate(new Mutation.AddInteger(-5), Precondition.NONE, 1024, Consistency.ALL, narrow(replyTo)),
+        new KeyEntity.Mutate(new Mutation.AddFloat("1.5e3"), Precondition.NONE, 1024, Consistency.QUORUM, narrow(replyTo)),
         new KeyEntity.Get(Consistency.LINEARIZABLE, narrow(replyTo)),
         new KeyEntity.Expire(1_700_000_060_000L, narrow(replyTo)),
         new KeyEntity.Written(register),
@@ -129,10 +134,11 @@ class SerializationTest {
       String manifest = Serializers.manifestFor(serializer, sample);
       Object back = serialization.deserialize(bytes, serializer.identifier(), manifest).get();
       assertEquals(sample.getClass(), back.getClass());
-      // Byte-identical re-serialization: no field was lost (Put's byte[] defeats record equals).
+      // Byte-identical re-serialization: no field was lost (byte[] fields defeat record equals).
       assertArrayEquals(bytes, serialization.serialize(back).get(), sample.getClass().getName());
       // byte[] and long[] fields defeat record equals; the byte comparison above covers them.
       if (!(sample instanceof KeyEntity.Put
+          || sample instanceof KeyEntity.Mutate
           || sample instanceof ReplicaEndpoint.ApplyAll
           || sample instanceof ReplicaEndpoint.RootsReply)) {
         assertEquals(sample, back, sample.getClass().getName());

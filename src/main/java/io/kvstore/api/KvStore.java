@@ -37,6 +37,15 @@ public interface KvStore {
   /** The key's retained versions (the last K writes, deletes and expiries), newest first. */
   CompletionStage<List<KvVersion>> versions(String key);
 
+  /**
+   * Applies the mutation in the key's entity, atomically ({@link Mutation}). {@code options}
+   * carry the consistency level and a precondition; a mutation keeps the key's expiry, so a TTL
+   * is refused.
+   *
+   * @return the entry after it; empty when the key has no value and the mutation changed nothing
+   */
+  CompletionStage<Optional<KvEntry>> mutate(String key, Mutation mutation, WriteOptions options);
+
   /** One page of a scan over every key (see {@link ScanOptions} for what a whole scan returns). */
   CompletionStage<ScanPage> scan(ScanOptions options);
 }

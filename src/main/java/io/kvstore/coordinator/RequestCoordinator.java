@@ -17,6 +17,7 @@ import io.kvstore.api.KvStore;
 import io.kvstore.api.KvStoreException;
 import io.kvstore.api.KvVersion;
 import io.kvstore.api.Limits;
+import io.kvstore.api.Mutation;
 import io.kvstore.api.PayloadTooLargeException;
 import io.kvstore.api.ScanOptions;
 import io.kvstore.api.ScanPage;
@@ -236,6 +237,47 @@ public final class RequestCoordinator implements KvStore {
       throw new UnavailableException(
           ErrorCode.STORAGE_UNAVAILABLE, storage.unavailableReason(), false, null);
     }
+  }
+
+  @Override
+  public CompletionStage<Optional<KvEntry>> mutate(String key, Mutation mutation, WriteOptions options) {
+    return guarded(
+        () -> {
+          validateKey(key);
+          if (!options.ttl().isZero()) {
+            throw new InvalidRequestException(ErrorCode.INVALID_TTL, "a mutation keeps the key's expiry: it takes no TTL");
+          }
+          if (mutation instanceof Mutation.SetRange range && range.length() > limits.maxValueBytes()) {
+            throw valueTooLarge("value would be " + range.length() + " bytes; the limit is " + limits.maxValueBytes());
+          }
+          requireWritableStorage();
+          return tracked(
+                  this.<KeyEntity.WriteOutcome>ask(
+                      key,
+                      replyTo ->
+                          new KeyEntity.Mutate(
+                              mutation, precondition(options), limits.maxValueBytes(), options.consistency(), replyTo)))
+              .thenApply(
+                  outcome -> {
+                    KeyEntity.Refusal refusal = outcome.refusal();
+                    if (refusal != null && refusal.code() == ErrorCode.VALUE_TOO_LARGE) {
+                      throw valueTooLarge(refusal.message());
+                    }
+                    if (refusal != null && refusal.code().kind() == ErrorCode.Kind.INVALID_REQUEST) {
+                      throw new InvalidRequestException(refusal.code(), refusal.message());
+                    }
+                    throwIfRefused(refusal);
+                    if (!outcome.applied()) {
+                      throw conflict(outcome);
+                    }
+                    return Optional.ofNullable(outcome.register()).map(register -> entry(key, register));
+                  });
+        },
+        true);
+  }
+
+  private PayloadTooLargeException valueTooLarge(String message) {
+    return new PayloadTooLargeException(ErrorCode.VALUE_TOO_LARGE, message, limits.maxValueBytes());
   }
 
   private static Precondition precondition(WriteOptions options) {

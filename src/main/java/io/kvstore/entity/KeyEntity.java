@@ -22,10 +22,14 @@ import akka.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import akka.persistence.typed.javadsl.ReplyEffect;
 import akka.persistence.typed.javadsl.RetentionCriteria;
 import akka.persistence.typed.javadsl.SignalHandler;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.kvstore.CborSerializable;
 import io.kvstore.Stages;
 import io.kvstore.api.Consistency;
 import io.kvstore.api.ErrorCode;
+import io.kvstore.api.KvStoreException;
+import io.kvstore.api.Mutation;
 import io.kvstore.api.UnavailableException;
 import io.kvstore.crdt.HybridLogicalClock;
 import io.kvstore.crdt.Register;
@@ -65,6 +69,29 @@ public final class KeyEntity
 
   public record Delete(
       Precondition precondition, Consistency consistency, ActorRef<StatusReply<WriteOutcome>> replyTo)
+      implements Command {}
+
+  /**
+   * A read-modify-write ({@link Mutation}) computed here from the live value and journaled as one
+   * write, keeping the key's expiry. A mutation that does not fit the value is refused with its
+   * code (an {@link ErrorCode.Kind#INVALID_REQUEST} refusal); one that changes nothing is
+   * answered as applied with the current register (null when the key has none).
+   *
+   * @param maxValueBytes the longest value the mutation may leave
+   */
+  public record Mutate(
+      @JsonTypeInfo(use = JsonTypeInfo.Id.NAME)
+          @JsonSubTypes({
+            @JsonSubTypes.Type(value = Mutation.Append.class, name = "append"),
+            @JsonSubTypes.Type(value = Mutation.SetRange.class, name = "set-range"),
+            @JsonSubTypes.Type(value = Mutation.AddInteger.class, name = "add-integer"),
+            @JsonSubTypes.Type(value = Mutation.AddFloat.class, name = "add-float")
+          })
+          Mutation mutation,
+      Precondition precondition,
+      long maxValueBytes,
+      Consistency consistency,
+      ActorRef<StatusReply<WriteOutcome>> replyTo)
       implements Command {}
 
   /** Answered from the entity's state; at LINEARIZABLE only after a majority has confirmed it. */
@@ -242,6 +269,7 @@ public final class KeyEntity
         .onCommand(command -> !serving, command -> Effect().stash())
         .onCommand(Put.class, this::onPut)
         .onCommand(Delete.class, this::onDelete)
+        .onCommand(Mutate.class, this::onMutate)
         .onCommand(Get.class, this::onGet)
         .onCommand(ReadConfirmed.class, this::onReadConfirmed)
         .onCommand(Expire.class, this::onExpire)
@@ -255,6 +283,9 @@ public final class KeyEntity
     }
     if (command instanceof Delete delete) {
       return refused(delete.replyTo(), syncRefusal);
+    }
+    if (command instanceof Mutate mutate) {
+      return refused(mutate.replyTo(), syncRefusal);
     }
     if (command instanceof Get get) {
       return Effect().reply(get.replyTo(), StatusReply.success(new Lookup(null, syncRefusal)));
@@ -329,6 +360,35 @@ public final class KeyEntity
     }
     Register tombstone = state.delete(context.clock().nowAfter(state.stamp()));
     return persistAndReply(new Deleted(tombstone), delete.consistency(), delete.replyTo());
+  }
+
+  private ReplyEffect<Event, KeyState> onMutate(KeyState state, Mutate mutate) {
+    long now = context.clock().wallMillis();
+    if (!state.permits(mutate.precondition(), now)) {
+      return rejected(state, now, mutate.replyTo());
+    }
+    Optional<Register> live = state.liveAt(now);
+    byte[] next;
+    try {
+      next = mutate.mutation().apply(live.map(Register::value).orElse(null));
+    } catch (KvStoreException e) {
+      return refused(mutate.replyTo(), new Refusal(e.code(), e.getMessage(), false));
+    }
+    if (next == null) {
+      return Effect().reply(mutate.replyTo(), StatusReply.success(new WriteOutcome(true, live.orElse(null), null)));
+    }
+    if (next.length > mutate.maxValueBytes()) {
+      return refused(
+          mutate.replyTo(),
+          new Refusal(
+              ErrorCode.VALUE_TOO_LARGE, "value would be " + next.length + " bytes; the limit is " + mutate.maxValueBytes(), false));
+    }
+    Optional<Refusal> refusal = refusal(mutate.consistency());
+    if (refusal.isPresent()) {
+      return refused(mutate.replyTo(), refusal.get());
+    }
+    Register rewritten = state.rewrite(next, live.map(Register::expiresAtMillis).orElse(0L), context.clock().nowAfter(state.stamp()));
+    return persistAndReply(new Written(rewritten), mutate.consistency(), mutate.replyTo());
   }
 
   /** A write not attempted: nothing was journaled. */

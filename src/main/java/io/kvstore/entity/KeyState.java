@@ -32,6 +32,11 @@ public record KeyState(Register register) implements CborSerializable {
     return Register.write(register, value, stamp, expiresAt);
   }
 
+  /** A new value with the given absolute expiry (0: none), as a read-modify-write keeps it. */
+  public Register rewrite(byte[] value, long expiresAtMillis, HlcTimestamp stamp) {
+    return Register.write(register, value, stamp, expiresAtMillis);
+  }
+
   public Register delete(HlcTimestamp stamp) {
     return Register.tombstone(register, stamp);
   }

@@ -1,5 +1,7 @@
 package io.kvstore.resp;
 
+import io.kvstore.api.InvalidRequestException;
+import io.kvstore.api.Mutation;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -33,38 +35,12 @@ final class Arguments {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
-  /**
-   * A signed 64-bit decimal as Redis reads one: an optional minus sign and digits, no plus sign,
-   * no spaces, no leading zeros, no "-0".
-   */
+  /** A signed 64-bit decimal as Redis reads one ({@link Mutation.Numbers#integer}). */
   static long integer(byte[] bytes) {
-    int length = bytes.length;
-    if (length == 0 || length > 20) {
+    try {
+      return Mutation.Numbers.integer(bytes);
+    } catch (InvalidRequestException e) {
       throw RespException.notAnInteger();
     }
-    boolean negative = bytes[0] == '-';
-    int first = negative ? 1 : 0;
-    if (first == length || bytes[first] < '0' || bytes[first] > '9' || (bytes[first] == '0' && (length > first + 1 || negative))) {
-      throw RespException.notAnInteger();
-    }
-    long value = 0;
-    for (int i = first; i < length; i++) {
-      int digit = bytes[i] - '0';
-      if (digit < 0 || digit > 9) {
-        throw RespException.notAnInteger();
-      }
-      // Accumulate negatively: Long.MIN_VALUE has no positive counterpart.
-      if (value < (Long.MIN_VALUE + digit) / 10) {
-        throw RespException.notAnInteger();
-      }
-      value = value * 10 - digit;
-    }
-    if (!negative) {
-      if (value == Long.MIN_VALUE) {
-        throw RespException.notAnInteger();
-      }
-      value = -value;
-    }
-    return value;
   }
 }

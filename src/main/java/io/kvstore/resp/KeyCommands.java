@@ -5,6 +5,7 @@ import io.kvstore.api.Consistency;
 import io.kvstore.api.InvalidRequestException;
 import io.kvstore.api.KvEntry;
 import io.kvstore.api.KvStore;
+import io.kvstore.api.Mutation;
 import io.kvstore.api.ScanOptions;
 import io.kvstore.api.ScanPage;
 import io.kvstore.api.VersionConflictException;
@@ -22,10 +23,12 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * The Redis string commands on {@link KvStore}. Plain reads and writes map to one call each;
- * commands that depend on the current value (INCR, GETDEL, EXPIRE, SET … GET, …) read it at
- * LINEARIZABLE through the key's entity and write back with a compare-and-set on the version they
- * read, retrying when another client got there first, so they are atomic as in Redis.
+ * The Redis string commands on {@link KvStore}. Plain reads and writes map to one call each.
+ * Commands that compute the new value from the current one run in the key's entity as one {@link
+ * Mutation} (APPEND, SETRANGE, the INCR family, INCRBYFLOAT); the others that depend on the
+ * current value (GETDEL, EXPIRE, SET … GET, …) read it at LINEARIZABLE through the key's entity and
+ * write back with a compare-and-set on the version they read, retrying when another client got
+ * there first. Either way they are atomic as in Redis.
  */
 final class KeyCommands {
   private static final long FIRST_BACKOFF_MICROS = 500;
@@ -171,20 +174,24 @@ final class KeyCommands {
 
   /** APPEND key value: the new length. */
   CompletionStage<RespReply> append(Call call) {
-    byte[] suffix = call.args().get(2);
-    return update(call, call.key(1), current -> Change.append(current, suffix, clock.getAsLong()))
-        .thenApply(done -> RespReply.integer(((Change.Put) done.change()).value().length));
+    return mutate(call, new Mutation.Append(call.args().get(2))).thenApply(after -> RespReply.integer(length(after)));
   }
 
   /** SETRANGE key offset value: the new length (the current one when value is empty). */
   CompletionStage<RespReply> setRange(Call call) {
-    long offset = Arguments.integer(call.args().get(2));
-    byte[] value = call.args().get(3);
-    return update(call, call.key(1), current -> Change.setRange(current, offset, value, maxBulkBytes, clock.getAsLong()))
-        .thenApply(
-            done ->
-                RespReply.integer(
-                    done.change() instanceof Change.Put put ? put.value().length : done.before().map(e -> e.value().length).orElse(0)));
+    Mutation.SetRange range = new Mutation.SetRange(Arguments.integer(call.args().get(2)), call.args().get(3));
+    if (range.length() > maxBulkBytes) {
+      throw new RespException("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+    }
+    return mutate(call, range).thenApply(after -> RespReply.integer(length(after)));
+  }
+
+  private CompletableFuture<Optional<KvEntry>> mutate(Call call, Mutation mutation) {
+    return Stages.direct(store.mutate(call.key(1), mutation, call.writeOptions()));
+  }
+
+  private static long length(Optional<KvEntry> entry) {
+    return entry.map(e -> e.value().length).orElse(0);
   }
 
   CompletionStage<RespReply> stringLength(Call call) {
@@ -201,9 +208,8 @@ final class KeyCommands {
 
   /** INCRBYFLOAT key increment: the new value, as a bulk string. */
   CompletionStage<RespReply> incrementByFloat(Call call) {
-    byte[] increment = call.args().get(2);
-    return update(call, call.key(1), current -> Change.incrementByFloat(current, increment, clock.getAsLong()))
-        .thenApply(done -> RespReply.bulk(((Change.Put) done.change()).value()));
+    return mutate(call, new Mutation.AddFloat(Arguments.text(call.args().get(2))))
+        .thenApply(after -> RespReply.bulk(after.orElseThrow().value()));
   }
 
   /** TYPE key: every value is a string. */
@@ -393,8 +399,8 @@ final class KeyCommands {
   }
 
   CompletionStage<RespReply> incrementBy(Call call, long delta) {
-    return update(call, call.key(1), current -> Change.increment(current, delta, clock.getAsLong()))
-        .thenApply(done -> RespReply.integer(Arguments.integer(((Change.Put) done.change()).value())));
+    return mutate(call, new Mutation.AddInteger(delta))
+        .thenApply(after -> RespReply.integer(Arguments.integer(after.orElseThrow().value())));
   }
 
   /** EXPIRE / PEXPIRE key time [NX | XX | GT | LT], time in seconds or milliseconds. */

@@ -16,6 +16,7 @@ import akka.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import com.typesafe.config.ConfigFactory;
 import io.kvstore.api.Consistency;
 import io.kvstore.api.ErrorCode;
+import io.kvstore.api.Mutation;
 import io.kvstore.api.UnavailableException;
 import io.kvstore.crdt.HlcTimestamp;
 import io.kvstore.crdt.HybridLogicalClock;
@@ -188,6 +189,37 @@ class KeyEntityTest {
         entity.<StatusReply<Done>>runCommand(replyTo -> new KeyEntity.Expire(written.expiresAtMillis(), replyTo));
     assertTrue(due.reply().isSuccess());
     assertTrue(assertInstanceOf(KeyEntity.Expired.class, due.event()).register().tombstone());
+  }
+
+  private EventSourcedBehaviorTestKit.CommandResultWithReply<KeyEntity.Command, KeyEntity.Event, KeyState, StatusReply<KeyEntity.WriteOutcome>> mutate(Mutation mutation) {
+    return entity.runCommand(replyTo -> new KeyEntity.Mutate(mutation, Precondition.NONE, 16, Consistency.QUORUM, replyTo));
+  }
+
+  @Test
+  void aMutationIsOneJournaledWriteFromTheLiveValueThatKeepsItsExpiry() {
+    Register written = put("7", Precondition.NONE, 5_000).register();
+    var added = mutate(new Mutation.AddInteger(35));
+    Register after = added.reply().getValue().register();
+    assertEquals(new KeyEntity.Written(after), added.event(), "one event, computed here");
+    assertArrayEquals(bytes("42"), after.value());
+    assertEquals(written.expiresAtMillis(), after.expiresAtMillis());
+    assertEquals(written.version().counter("n1") + 1, after.version().counter("n1"));
+
+    assertArrayEquals(bytes("42!"), mutate(new Mutation.Append(bytes("!"))).reply().getValue().register().value());
+  }
+
+  @Test
+  void aMutationThatDoesNotFitTheValueIsRefusedWithItsCodeAndWritesNothing() {
+    put("ten", Precondition.NONE, 0);
+    var refused = mutate(new Mutation.AddInteger(1));
+    assertTrue(refused.hasNoEvents());
+    assertEquals(ErrorCode.NOT_AN_INTEGER, refused.reply().getValue().refusal().code());
+    var tooLong = mutate(new Mutation.Append(bytes("0123456789abcdef")));
+    assertTrue(tooLong.hasNoEvents());
+    assertEquals(ErrorCode.VALUE_TOO_LARGE, tooLong.reply().getValue().refusal().code(), "over the 16 bytes allowed");
+    var nothing = mutate(new Mutation.SetRange(3, new byte[0]));
+    assertTrue(nothing.hasNoEvents(), "an empty range changes nothing");
+    assertArrayEquals(bytes("ten"), nothing.reply().getValue().register().value());
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.kvstore.resp;
+package io.kvstore.api;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
