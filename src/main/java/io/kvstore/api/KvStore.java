@@ -42,9 +42,9 @@ public interface KvStore {
    * carry the consistency level and a precondition; a mutation keeps the key's expiry, so a TTL
    * is refused.
    *
-   * @return the entry after it; empty when the key has no value and the mutation changed nothing
+   * @return the entries before and after it
    */
-  CompletionStage<Optional<KvEntry>> mutate(String key, Mutation mutation, WriteOptions options);
+  CompletionStage<Mutated> mutate(String key, Mutation mutation, WriteOptions options);
 
   /** One page of a scan over every key (see {@link ScanOptions} for what a whole scan returns). */
   CompletionStage<ScanPage> scan(ScanOptions options);

@@ -9,8 +9,8 @@ import java.util.Locale;
 /**
  * A change computed from a key's current value by the key's entity, its single writer, and
  * journaled as one write: atomic however many clients change the key at once, with no
- * compare-and-set to retry. The key's expiry is kept. The rules are Redis's (APPEND, SETRANGE,
- * INCRBY, INCRBYFLOAT), with its texts in the errors.
+ * compare-and-set to retry. The key's expiry is kept but by {@link Replace}. The rules are
+ * Redis's (APPEND, SETRANGE, INCRBY, INCRBYFLOAT, GETSET), with its texts in the errors.
  */
 public sealed interface Mutation {
 
@@ -21,6 +21,24 @@ public sealed interface Mutation {
    * @throws InvalidRequestException when the current value does not fit the mutation
    */
   byte[] apply(byte[] current);
+
+  /** Whether the key's expiry stays; a replacement drops it, as Redis's GETSET does. */
+  default boolean keepsExpiry() {
+    return true;
+  }
+
+  /** The value replaced, and its expiry dropped: GETSET, with the value it replaced in the answer. */
+  record Replace(byte[] value) implements Mutation {
+    @Override
+    public byte[] apply(byte[] current) {
+      return value;
+    }
+
+    @Override
+    public boolean keepsExpiry() {
+      return false;
+    }
+  }
 
   /** The value extended; an absent key counts as empty. */
   record Append(byte[] suffix) implements Mutation {

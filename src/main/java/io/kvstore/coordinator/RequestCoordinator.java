@@ -17,6 +17,7 @@ import io.kvstore.api.KvStore;
 import io.kvstore.api.KvStoreException;
 import io.kvstore.api.KvVersion;
 import io.kvstore.api.Limits;
+import io.kvstore.api.Mutated;
 import io.kvstore.api.Mutation;
 import io.kvstore.api.PayloadTooLargeException;
 import io.kvstore.api.ScanOptions;
@@ -240,7 +241,7 @@ public final class RequestCoordinator implements KvStore {
   }
 
   @Override
-  public CompletionStage<Optional<KvEntry>> mutate(String key, Mutation mutation, WriteOptions options) {
+  public CompletionStage<Mutated> mutate(String key, Mutation mutation, WriteOptions options) {
     return guarded(
         () -> {
           validateKey(key);
@@ -270,7 +271,9 @@ public final class RequestCoordinator implements KvStore {
                     if (!outcome.applied()) {
                       throw conflict(outcome);
                     }
-                    return Optional.ofNullable(outcome.register()).map(register -> entry(key, register));
+                    return new Mutated(
+                        outcome.previous() == null ? null : entry(key, outcome.previous()),
+                        outcome.register() == null ? null : entry(key, outcome.register()));
                   });
         },
         true);

@@ -85,7 +85,8 @@ public final class KeyEntity
             @JsonSubTypes.Type(value = Mutation.Append.class, name = "append"),
             @JsonSubTypes.Type(value = Mutation.SetRange.class, name = "set-range"),
             @JsonSubTypes.Type(value = Mutation.AddInteger.class, name = "add-integer"),
-            @JsonSubTypes.Type(value = Mutation.AddFloat.class, name = "add-float")
+            @JsonSubTypes.Type(value = Mutation.AddFloat.class, name = "add-float"),
+            @JsonSubTypes.Type(value = Mutation.Replace.class, name = "replace")
           })
           Mutation mutation,
       Precondition precondition,
@@ -136,8 +137,16 @@ public final class KeyEntity
    * @param applied false when the precondition failed (or a delete found nothing)
    * @param register the new register when applied, else the current live one (null if absent)
    * @param refusal set when the consistency level was not met
+   * @param previous the live register before the write (null if none); for a mutation that changed
+   *     nothing, the current one
    */
-  public record WriteOutcome(boolean applied, Register register, Refusal refusal) implements CborSerializable {}
+  public record WriteOutcome(boolean applied, Register register, Refusal refusal, Register previous)
+      implements CborSerializable {
+    /** An answer to a write not made: refused or rejected. */
+    public WriteOutcome(boolean applied, Register register, Refusal refusal) {
+      this(applied, register, refusal, null);
+    }
+  }
 
   /**
    * @param register the live register, null when the key is absent, deleted or expired
@@ -346,7 +355,7 @@ public final class KeyEntity
       return refused(put.replyTo(), refusal.get());
     }
     Register next = state.put(put.value(), put.ttlMillis(), context.clock().nowAfter(state.stamp()));
-    return persistAndReply(new Written(next), put.consistency(), put.replyTo());
+    return persistAndReply(new Written(next), state.liveAt(now).orElse(null), put.consistency(), put.replyTo());
   }
 
   private ReplyEffect<Event, KeyState> onDelete(KeyState state, Delete delete) {
@@ -359,7 +368,7 @@ public final class KeyEntity
       return refused(delete.replyTo(), refusal.get());
     }
     Register tombstone = state.delete(context.clock().nowAfter(state.stamp()));
-    return persistAndReply(new Deleted(tombstone), delete.consistency(), delete.replyTo());
+    return persistAndReply(new Deleted(tombstone), state.liveAt(now).orElse(null), delete.consistency(), delete.replyTo());
   }
 
   private ReplyEffect<Event, KeyState> onMutate(KeyState state, Mutate mutate) {
@@ -375,7 +384,8 @@ public final class KeyEntity
       return refused(mutate.replyTo(), new Refusal(e.code(), e.getMessage(), false));
     }
     if (next == null) {
-      return Effect().reply(mutate.replyTo(), StatusReply.success(new WriteOutcome(true, live.orElse(null), null)));
+      return Effect()
+          .reply(mutate.replyTo(), StatusReply.success(new WriteOutcome(true, live.orElse(null), null, live.orElse(null))));
     }
     if (next.length > mutate.maxValueBytes()) {
       return refused(
@@ -387,8 +397,9 @@ public final class KeyEntity
     if (refusal.isPresent()) {
       return refused(mutate.replyTo(), refusal.get());
     }
-    Register rewritten = state.rewrite(next, live.map(Register::expiresAtMillis).orElse(0L), context.clock().nowAfter(state.stamp()));
-    return persistAndReply(new Written(rewritten), mutate.consistency(), mutate.replyTo());
+    long expiresAt = mutate.mutation().keepsExpiry() ? live.map(Register::expiresAtMillis).orElse(0L) : 0L;
+    Register rewritten = state.rewrite(next, expiresAt, context.clock().nowAfter(state.stamp()));
+    return persistAndReply(new Written(rewritten), live.orElse(null), mutate.consistency(), mutate.replyTo());
   }
 
   /** A write not attempted: nothing was journaled. */
@@ -456,7 +467,7 @@ public final class KeyEntity
    * write may have been applied.
    */
   private ReplyEffect<Event, KeyState> persistAndReply(
-      Event event, Consistency consistency, ActorRef<StatusReply<WriteOutcome>> replyTo) {
+      Event event, Register previous, Consistency consistency, ActorRef<StatusReply<WriteOutcome>> replyTo) {
     Register register = event.register();
     CompletableFuture<Void> journaled = new CompletableFuture<>();
     context
@@ -466,7 +477,7 @@ public final class KeyEntity
             (done, failure) ->
                 replyTo.tell(
                     StatusReply.success(
-                        new WriteOutcome(true, register, failure == null ? null : Refusal.of(failure)))));
+                        new WriteOutcome(true, register, failure == null ? null : Refusal.of(failure), previous))));
     return Effect().persist(event).thenRun(s -> journaled.complete(null)).thenNoReply();
   }
 

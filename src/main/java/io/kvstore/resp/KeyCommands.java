@@ -5,6 +5,7 @@ import io.kvstore.api.Consistency;
 import io.kvstore.api.InvalidRequestException;
 import io.kvstore.api.KvEntry;
 import io.kvstore.api.KvStore;
+import io.kvstore.api.Mutated;
 import io.kvstore.api.Mutation;
 import io.kvstore.api.ScanOptions;
 import io.kvstore.api.ScanPage;
@@ -146,10 +147,10 @@ final class KeyCommands {
     return set(new Call(List.of(args.get(0), args.get(1), args.get(3), unit.getBytes(StandardCharsets.US_ASCII), args.get(2)), call.level()));
   }
 
-  /** GETSET key value: SET key value GET. */
+  /** GETSET key value: the value replaced in the key's entity (its expiry dropped), answering the old one. */
   CompletionStage<RespReply> getAndSet(Call call) {
-    List<byte[]> args = call.args();
-    return set(new Call(List.of(args.get(0), args.get(1), args.get(2), "GET".getBytes(StandardCharsets.US_ASCII)), call.level()));
+    return Stages.direct(store.mutate(call.key(1), new Mutation.Replace(call.args().get(2)), call.writeOptions()))
+        .thenApply(done -> valueReply(done.before()));
   }
 
   /** GETEX key [EX s | PX ms | EXAT s | PXAT ms | PERSIST]: the value, with its expiry changed. */
@@ -187,7 +188,7 @@ final class KeyCommands {
   }
 
   private CompletableFuture<Optional<KvEntry>> mutate(Call call, Mutation mutation) {
-    return Stages.direct(store.mutate(call.key(1), mutation, call.writeOptions()));
+    return Stages.direct(store.mutate(call.key(1), mutation, call.writeOptions())).thenApply(Mutated::after);
   }
 
   private static long length(Optional<KvEntry> entry) {

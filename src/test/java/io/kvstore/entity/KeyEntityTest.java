@@ -205,7 +205,13 @@ class KeyEntityTest {
     assertEquals(written.expiresAtMillis(), after.expiresAtMillis());
     assertEquals(written.version().counter("n1") + 1, after.version().counter("n1"));
 
-    assertArrayEquals(bytes("42!"), mutate(new Mutation.Append(bytes("!"))).reply().getValue().register().value());
+    KeyEntity.WriteOutcome appended = mutate(new Mutation.Append(bytes("!"))).reply().getValue();
+    assertArrayEquals(bytes("42!"), appended.register().value());
+    assertArrayEquals(bytes("42"), appended.previous().value(), "what it replaced");
+
+    KeyEntity.WriteOutcome replaced = mutate(new Mutation.Replace(bytes("new"))).reply().getValue();
+    assertArrayEquals(bytes("42!"), replaced.previous().value());
+    assertEquals(0, replaced.register().expiresAtMillis(), "a replacement drops the expiry, as GETSET");
   }
 
   @Test

@@ -104,7 +104,7 @@ class RedisParityTest {
             c("GETEX", "p2:e", "PX", "100", "EX", "3"), c("GETEX", "p2:missing", "EX", "10"), c("TTL", "p2:missing"),
             c("EXPIRE", "p2:e", "100"), c("PERSIST", "p2:e"), c("PERSIST", "p2:e"), c("TTL", "p2:e"),
             c("SET", "p2:x", "v", "EX", "0"), c("SET", "p2:x", "v", "EX", "10", "PX", "10"), c("GETEX", "p2:e", "EXAT", "1"),
-            c("EXISTS", "p2:e")));
+            c("EXISTS", "p2:e"), c("SETEX", "p2:g", "100", "v"), c("GETSET", "p2:g", "w"), c("TTL", "p2:g")));
   }
 
   @Test
