@@ -308,6 +308,9 @@ public final class RequestCoordinator implements KvStore {
             "a scan runs at ONE, QUORUM or ALL: it is no snapshot, so it cannot be LINEARIZABLE");
       }
       limit = options.limit() == null ? scan.defaultLimit() : options.limit();
+      if (options.limitIsHint()) {
+        limit = Math.min(limit, scan.maxLimit());
+      }
       if (limit < 1 || limit > scan.maxLimit()) {
         throw new InvalidRequestException(ErrorCode.INVALID_PARAMETER, "limit must be 1 to " + scan.maxLimit() + ", was " + limit);
       }

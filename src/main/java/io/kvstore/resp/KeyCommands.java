@@ -74,7 +74,7 @@ final class KeyCommands {
 
   /**
    * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]: one page, as {@code [cursor, [keys]]}.
-   * COUNT is the page's size (Redis takes it as a hint of work). Every value is a string, so any
+   * COUNT is the page's size, lowered to {@code kvstore.scan.max-limit} (Redis takes it as a hint). Every value is a string, so any
    * other TYPE finds nothing.
    */
   CompletionStage<RespReply> scan(Call call) {
@@ -92,7 +92,7 @@ final class KeyCommands {
           if (count < 1) {
             throw new RespException("ERR syntax error");
           }
-          options = options.withLimit((int) Math.min(count, Integer.MAX_VALUE));
+          options = options.withLimitHint((int) Math.min(count, Integer.MAX_VALUE));
         }
         case "TYPE" -> strings = Arguments.text(args.get(i + 1)).equalsIgnoreCase("string");
         default -> throw new RespException("ERR syntax error");

@@ -339,6 +339,8 @@ class RespServerTest {
       assertEquals(written, new TreeSet<>(found));
 
       assertEquals(written, new TreeSet<>(redis.keys("scan:*")));
+      ScanResult<String> huge = redis.scan("0", new ScanParams().match("scan:*").count(1_000_000));
+      assertTrue(huge.getResult().size() <= 10_000, "COUNT is a hint, lowered to kvstore.scan.max-limit");
       assertEquals(Set.of("other:1"), redis.keys("other:?"));
       ScanResult<String> hashes = redis.scan("0", new ScanParams().match("scan:*"), "hash");
       assertEquals("0", hashes.getCursor());
