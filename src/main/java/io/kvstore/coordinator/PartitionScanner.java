@@ -1,20 +1,16 @@
 package io.kvstore.coordinator;
 
-import akka.actor.typed.Scheduler;
-import akka.actor.typed.javadsl.AskPattern;
-import io.kvstore.Stages;
 import io.kvstore.api.Consistency;
 import io.kvstore.api.ErrorCode;
 import io.kvstore.api.UnavailableException;
 import io.kvstore.replica.ReplicaStore;
 import io.kvstore.replica.ScanOrder;
+import io.kvstore.transport.PeerAsk;
 import io.kvstore.transport.ReplicaEndpoint;
 import io.kvstore.transport.Topology;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Reads one page of a partition's scan from its replicas: at ONE from the first caught-up
@@ -26,13 +22,11 @@ final class PartitionScanner {
   record Request(int partition, long from, int limit, String prefix, String match, boolean values) {}
 
   private final Topology topology;
-  private final Duration timeout;
-  private final Scheduler scheduler;
+  private final PeerAsk peers;
 
-  PartitionScanner(Topology topology, Duration timeout, Scheduler scheduler) {
+  PartitionScanner(Topology topology, PeerAsk peers) {
     this.topology = topology;
-    this.timeout = timeout;
-    this.scheduler = scheduler;
+    this.peers = peers;
   }
 
   CompletableFuture<ScanOrder.Page<ReplicaStore.Entry>> page(Request request, Consistency consistency) {
@@ -92,34 +86,22 @@ final class PartitionScanner {
   }
 
   private CompletableFuture<ReplicaEndpoint.ScanReply> ask(String replica, Request request, boolean liveOnly) {
-    return topology
-        .reachableEndpoint(replica)
-        .map(
-            endpoint ->
-                Stages.direct(
-                    AskPattern.<ReplicaEndpoint.Command, ReplicaEndpoint.ScanReply>ask(
-                        endpoint,
-                        replyTo ->
-                            new ReplicaEndpoint.Scan(
-                                request.partition(),
-                                request.from(),
-                                request.limit(),
-                                request.prefix(),
-                                request.match(),
-                                liveOnly,
-                                request.values(),
-                                replyTo),
-                        timeout,
-                        scheduler)))
-        .orElseGet(() -> CompletableFuture.failedFuture(new IllegalStateException(replica + " is not available")));
+    return peers.ask(
+        replica,
+        replyTo ->
+            new ReplicaEndpoint.Scan(
+                request.partition(),
+                request.from(),
+                request.limit(),
+                request.prefix(),
+                request.match(),
+                liveOnly,
+                request.values(),
+                replyTo));
   }
 
   private String shortfall(String replica, ReplicaEndpoint.ScanReply reply, Throwable failure) {
-    if (reply != null) {
-      return replica + ": still catching up";
-    }
-    Throwable cause = Stages.cause(failure);
-    return replica + ": " + (cause instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms" : cause.getMessage());
+    return reply != null ? replica + ": still catching up" : peers.shortfall(replica, failure);
   }
 
   private static UnavailableException shortOf(Request request, Consistency consistency, List<String> replicas, QuorumTally tally) {

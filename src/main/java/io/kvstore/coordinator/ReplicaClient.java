@@ -1,9 +1,6 @@
 package io.kvstore.coordinator;
 
-import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.javadsl.AskPattern;
-import io.kvstore.Stages;
 import io.kvstore.api.Consistency;
 import io.kvstore.api.ErrorCode;
 import io.kvstore.api.UnavailableException;
@@ -14,6 +11,7 @@ import io.kvstore.replica.PartitionReadiness;
 import io.kvstore.replica.ReplicaStore;
 import io.kvstore.replica.ReplicationSettings;
 import io.kvstore.replica.ScanOrder;
+import io.kvstore.transport.PeerAsk;
 import io.kvstore.transport.PeerOutbox;
 import io.kvstore.transport.ReplicaEndpoint;
 import io.kvstore.transport.Topology;
@@ -25,9 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
  * The coordinator side of replication: sends a key's registers to its replicas and waits for W
@@ -44,6 +40,7 @@ public final class ReplicaClient implements Replication {
   private final long transferBatchBytes;
   private final Map<String, PeerOutbox> outboxes = new ConcurrentHashMap<>();
   private final AtomicLong readRepairs = new AtomicLong();
+  private final PeerAsk peers;
   private final PartitionScanner scanner;
 
   public ReplicaClient(
@@ -60,7 +57,8 @@ public final class ReplicaClient implements Replication {
     this.hints = hints;
     this.timeout = settings.requestTimeout();
     this.transferBatchBytes = settings.transferBatchBytes();
-    this.scanner = new PartitionScanner(topology, timeout, system.scheduler());
+    this.peers = new PeerAsk(topology, timeout, system.scheduler());
+    this.scanner = new PartitionScanner(topology, peers);
   }
 
   /** Replicas a level needs: 1, a majority of n, or all n. */
@@ -119,7 +117,7 @@ public final class ReplicaClient implements Replication {
                   }
                 } else {
                   hints.add(replica, key, register);
-                  if (tally.fail(shortfall(replica, failure))) {
+                  if (tally.fail(peers.shortfall(replica, failure))) {
                     othersSynced.completeExceptionally(writeFailure(key, consistency, tally));
                   }
                 }
@@ -158,11 +156,6 @@ public final class ReplicaClient implements Replication {
         null);
   }
 
-  private String shortfall(String replica, Throwable failure) {
-    Throwable cause = Stages.cause(failure);
-    return replica + ": " + (cause instanceof TimeoutException ? "no answer within " + timeout.toMillis() + " ms" : cause.getMessage());
-  }
-
   @Override
   public CompletionStage<Register> readQuorum(String key) {
     return read(key, Consistency.QUORUM);
@@ -194,11 +187,7 @@ public final class ReplicaClient implements Replication {
             CompletableFuture.completedFuture(
                 new ReplicaEndpoint.ReadReply(replica, readiness.isReady(partition), store.get(key).orElse(null)));
       } else {
-        reply =
-            topology
-                .reachableEndpoint(replica)
-                .map(endpoint -> this.<ReplicaEndpoint.ReadReply>ask(endpoint, replyTo -> new ReplicaEndpoint.Read(key, replyTo)))
-                .orElseGet(() -> CompletableFuture.failedFuture(new IllegalStateException(replica + " is not available")));
+        reply = peers.ask(replica, replyTo -> new ReplicaEndpoint.Read(key, replyTo));
       }
       answered.add(
           reply.handle(
@@ -211,7 +200,7 @@ public final class ReplicaClient implements Replication {
                     if (tally.succeed()) {
                       result.complete(mergeOf(replies));
                     }
-                  } else if (tally.fail(answer != null ? replica + ": still catching up" : shortfall(replica, failure))) {
+                  } else if (tally.fail(answer != null ? replica + ": still catching up" : peers.shortfall(replica, failure))) {
                     result.completeExceptionally(readFailure(key, consistency, replicas, tally));
                   }
                 }
@@ -282,10 +271,5 @@ public final class ReplicaClient implements Replication {
     return outboxes.computeIfAbsent(
         peer,
         id -> new PeerOutbox(id, () -> topology.reachableEndpoint(id), timeout, system.scheduler(), transferBatchBytes));
-  }
-
-  private <R> CompletableFuture<R> ask(
-      ActorRef<ReplicaEndpoint.Command> endpoint, Function<ActorRef<R>, ReplicaEndpoint.Command> message) {
-    return Stages.direct(AskPattern.ask(endpoint, message::apply, timeout, system.scheduler()));
   }
 }

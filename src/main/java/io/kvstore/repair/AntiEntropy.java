@@ -12,6 +12,7 @@ import io.kvstore.replica.ReplicaStore;
 import io.kvstore.replica.ReplicationSettings;
 import io.kvstore.ring.RetiredNodes;
 import io.kvstore.ring.Ring;
+import io.kvstore.transport.PeerAsk;
 import io.kvstore.transport.ReplicaEndpoint;
 import io.kvstore.transport.Topology;
 import java.util.ArrayDeque;

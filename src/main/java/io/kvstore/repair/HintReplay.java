@@ -10,6 +10,7 @@ import akka.pattern.StatusReply;
 import io.kvstore.replica.HintStore;
 import io.kvstore.replica.ReplicaStore;
 import io.kvstore.replica.ReplicationSettings;
+import io.kvstore.transport.PeerAsk;
 import io.kvstore.transport.ReplicaEndpoint;
 import io.kvstore.transport.Topology;
 import java.util.HashSet;

@@ -4,6 +4,7 @@ import akka.Done;
 import akka.pattern.StatusReply;
 import io.kvstore.replica.MerkleTree;
 import io.kvstore.replica.ReplicaStore;
+import io.kvstore.transport.PeerAsk;
 import io.kvstore.transport.ReplicaEndpoint;
 import java.util.Arrays;
 import java.util.List;
