@@ -44,6 +44,7 @@ class ArchitectureTest {
         .layer("http").definedBy("io.kvstore.http..")
         .layer("resp").definedBy("io.kvstore.resp..")
         .layer("node").definedBy("io.kvstore.node..")
+        .layer("admin").definedBy("io.kvstore.admin..")
         .whereLayer("base").mayNotAccessAnyLayer()
         .whereLayer("api").mayNotAccessAnyLayer()
         .whereLayer("storage").mayNotAccessAnyLayer()
@@ -59,7 +60,10 @@ class ArchitectureTest {
         .mayOnlyAccessLayers("base", "api", "crdt", "ring", "replica", "transport", "entity")
         .whereLayer("http").mayOnlyAccessLayers("base", "api")
         .whereLayer("resp").mayOnlyAccessLayers("base", "api")
-        .whereLayer("node").mayNotBeAccessedByAnyLayer();
+        .whereLayer("node").mayNotBeAccessedByAnyLayer()
+        // The CLI talks to a node over HTTP only: it shares the jar, not the node's code.
+        .whereLayer("admin").mayOnlyAccessLayers("api")
+        .whereLayer("admin").mayNotBeAccessedByAnyLayer();
   }
 
   @Test

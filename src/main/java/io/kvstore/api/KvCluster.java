@@ -6,8 +6,8 @@ import java.util.SortedMap;
 import java.util.concurrent.CompletionStage;
 
 /**
- * What operators see and do on a node's cluster ({@code /api/v1/cluster}, RESP's INFO, and
- * in-JVM applications): status, join, leave and down.
+ * What operators see and do on a node's cluster ({@code /api/v1/cluster}, RESP's INFO, the admin
+ * CLI, and in-JVM applications): status, the partition map, repair, join, leave and retire.
  */
 public interface KvCluster {
 
@@ -44,10 +44,53 @@ public interface KvCluster {
     DOWN
   }
 
+  /** Whether a replica's reads count toward quorums. */
+  enum Readiness {
+    READY,
+    /** Anti-entropy has not yet compared it with enough of the partition's other replicas. */
+    CATCHING_UP,
+    /** Its node did not answer in time. */
+    UNKNOWN
+  }
+
+  /**
+   * @param replicas in ring order: the first is the primary
+   * @param readiness of each replica, in the order of {@code replicas}
+   * @param entityOwner the node whose shard region runs the partition's key entities (where its
+   *     writes go); null when no node that answered runs them
+   */
+  record PartitionStatus(int partition, List<String> replicas, List<Readiness> readiness, String entityOwner) {}
+
+  /**
+   * @param unanswered ring nodes that did not answer in time: their readiness is unknown, and
+   *     they may run the shards no other node reported
+   */
+  record Partitions(long ringVersion, List<PartitionStatus> partitions, List<String> unanswered) {}
+
+  /** @param partitions how many partitions the pass compares with their other replicas */
+  record RepairStarted(String nodeId, int partitions) {}
+
+  /** @param unanswered nodes asked to repair that did not answer in time (they may have started) */
+  record Repair(List<RepairStarted> started, List<String> unanswered) {}
+
   /** This node's Merkle roots, one per partition it replicates, as of one ring version. */
   record MerkleRoots(String nodeId, long ringVersion, SortedMap<Integer, Long> roots) {}
 
   CompletionStage<Status> status();
+
+  /**
+   * Every partition's replicas, entity owner and replica readiness, as the ring's nodes report
+   * them within the request timeout.
+   */
+  CompletionStage<Partitions> partitions();
+
+  /**
+   * Starts an anti-entropy pass now, rather than at the background's pace: every partition a node
+   * replicates compared with its other replicas, differing buckets exchanged both ways.
+   *
+   * @param everyNode on every node of the ring, not only this one
+   */
+  CompletionStage<Repair> repair(boolean everyNode);
 
   /**
    * Diagnostics: the root of every partition this node replicates. Replicas that agree on a
@@ -64,6 +107,14 @@ public interface KvCluster {
    *     already joining that address
    */
   String join(String hostAndPort);
+
+  /**
+   * Asks a member to leave gracefully without retiring it: it exits (as on SIGTERM) and may join
+   * again later under the same node id, with its data.
+   *
+   * @return false when no member has that node id
+   */
+  boolean leave(String nodeId);
 
   /**
    * Removes a member for good (its node id is retired and never again in the ring).

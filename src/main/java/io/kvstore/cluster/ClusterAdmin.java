@@ -2,6 +2,7 @@ package io.kvstore.cluster;
 
 import akka.actor.Address;
 import akka.actor.AddressFromURIString;
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.cluster.Member;
@@ -13,6 +14,7 @@ import akka.cluster.typed.Cluster;
 import akka.cluster.typed.Down;
 import akka.cluster.typed.Join;
 import akka.cluster.typed.Leave;
+import akka.pattern.StatusReply;
 import io.kvstore.Stages;
 import io.kvstore.api.ErrorCode;
 import io.kvstore.api.InvalidRequestException;
@@ -20,20 +22,29 @@ import io.kvstore.api.KvCluster;
 import io.kvstore.replica.ReplicaStore;
 import io.kvstore.ring.RetiredNodes;
 import io.kvstore.ring.Ring;
+import io.kvstore.transport.PeerAsk;
 import io.kvstore.transport.ReplicaEndpoint;
 import io.kvstore.transport.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.stream.StreamSupport;
 
-/** {@link KvCluster} on Akka Cluster: membership, the ring and the replicas' own figures. */
+/**
+ * {@link KvCluster} on Akka Cluster: membership, the ring, and what each node's replica endpoint
+ * reports about itself or starts on request.
+ */
 public final class ClusterAdmin implements KvCluster {
   private final ActorSystem<?> system;
   private final Cluster cluster;
@@ -41,6 +52,7 @@ public final class ClusterAdmin implements KvCluster {
   private final Duration timeout;
   private final ReplicaStore replicas;
   private final RetiredNodes retired;
+  private final PeerAsk peers;
   /** The address this node was last told to join; null before that. */
   private Address joining;
 
@@ -52,6 +64,8 @@ public final class ClusterAdmin implements KvCluster {
     this.cluster = Cluster.get(system);
     this.topology = topology;
     this.timeout = timeout;
+    // Fails at once for a node the failure detector distrusts: it is reported unknown without a wait.
+    this.peers = new PeerAsk(topology, timeout, system.scheduler());
   }
 
   @Override
@@ -113,6 +127,56 @@ public final class ClusterAdmin implements KvCluster {
   private static NodeStats nodeStats(ReplicaEndpoint.Stats stats) {
     return new NodeStats(
         stats.keys(), stats.partitionsReady(), stats.hintsPending(), stats.hintsDropped(), stats.conflictsResolved());
+  }
+
+  @Override
+  public CompletionStage<Partitions> partitions() {
+    Ring.Placement placement = topology.placement();
+    List<String> nodes = placement.ring().nodes();
+    return askEach(nodes, ReplicaEndpoint.GetPartitionStates::new)
+        .thenApply(
+            answers -> {
+              Map<String, PartitionMap.Report> reports = new HashMap<>();
+              answers.forEach(
+                  (node, states) ->
+                      reports.put(node, new PartitionMap.Report(Set.copyOf(states.ready()), Set.copyOf(states.hosted()))));
+              return new Partitions(placement.ring().version(), PartitionMap.of(placement, reports), unanswered(nodes, answers));
+            });
+  }
+
+  @Override
+  public CompletionStage<Repair> repair(boolean everyNode) {
+    List<String> nodes = everyNode ? topology.placement().ring().nodes() : List.of(topology.selfId());
+    return askEach(nodes, ReplicaEndpoint.StartRepair::new)
+        .thenApply(
+            answers ->
+                new Repair(
+                    answers.values().stream().map(pass -> new RepairStarted(pass.node(), pass.partitions())).toList(),
+                    unanswered(nodes, answers)));
+  }
+
+  /** Asks every node's endpoint at once: the answers of those that answered in time, in the order of {@code nodes}. */
+  private <R> CompletableFuture<Map<String, R>> askEach(
+      List<String> nodes, Function<ActorRef<StatusReply<R>>, ReplicaEndpoint.Command> message) {
+    Map<String, CompletableFuture<R>> asked = new LinkedHashMap<>();
+    nodes.forEach(node -> asked.put(node, peers.<StatusReply<R>>ask(node, message).thenApply(StatusReply::getValue)));
+    return CompletableFuture.allOf(
+            asked.values().stream().map(answer -> answer.exceptionally(failure -> null)).toArray(CompletableFuture[]::new))
+        .thenApply(
+            done -> {
+              Map<String, R> answered = new LinkedHashMap<>();
+              asked.forEach(
+                  (node, answer) -> {
+                    if (!answer.isCompletedExceptionally()) {
+                      answered.put(node, answer.join());
+                    }
+                  });
+              return answered;
+            });
+  }
+
+  private static List<String> unanswered(List<String> nodes, Map<String, ?> answers) {
+    return nodes.stream().filter(node -> !answers.containsKey(node)).toList();
   }
 
   @Override
@@ -184,19 +248,35 @@ public final class ClusterAdmin implements KvCluster {
    */
   @Override
   public Optional<Removal> remove(String nodeId, boolean force) {
-    for (Member member : cluster.state().getMembers()) {
-      if (!RingKeeper.nodeIdOf(member).map(nodeId::equals).orElse(false) || member.status() == MemberStatus.removed()) {
-        continue;
-      }
-      retire(nodeId);
-      if (force || cluster.state().getUnreachable().contains(member)) {
-        cluster.manager().tell(new Down(member.address()));
-        return Optional.of(Removal.DOWN);
-      }
-      cluster.manager().tell(Leave.create(member.address()));
-      return Optional.of(Removal.LEAVE);
-    }
-    return Optional.empty();
+    return member(nodeId)
+        .map(
+            member -> {
+              retire(nodeId);
+              if (force || cluster.state().getUnreachable().contains(member)) {
+                cluster.manager().tell(new Down(member.address()));
+                return Removal.DOWN;
+              }
+              cluster.manager().tell(Leave.create(member.address()));
+              return Removal.LEAVE;
+            });
+  }
+
+  /**
+   * Akka's graceful leave: the member's shards move, the ring drops it, and its process exits
+   * through coordinated shutdown. An unreachable member cannot act on it; the split brain
+   * resolver downs it, which does not retire it either.
+   */
+  @Override
+  public boolean leave(String nodeId) {
+    Optional<Member> member = member(nodeId);
+    member.ifPresent(leaving -> cluster.manager().tell(Leave.create(leaving.address())));
+    return member.isPresent();
+  }
+
+  private Optional<Member> member(String nodeId) {
+    return StreamSupport.stream(cluster.state().getMembers().spliterator(), false)
+        .filter(member -> RingKeeper.nodeIdOf(member).map(nodeId::equals).orElse(false) && member.status() != MemberStatus.removed())
+        .findFirst();
   }
 
   /** Written locally first; gossip carries it to every node, the ones that do not answer now included. */

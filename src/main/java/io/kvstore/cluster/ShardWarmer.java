@@ -6,8 +6,6 @@ import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.actor.typed.javadsl.Receive;
-import akka.cluster.sharding.ShardRegion;
-import akka.cluster.sharding.typed.GetShardRegionState;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
 import akka.pattern.StatusReply;
 import io.kvstore.api.Consistency;
@@ -23,7 +21,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * Brings the shard of every partition this node is primary for onto this node while the node
@@ -60,7 +57,7 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
 
   private record Warmed() implements Internal {}
 
-  private record LocalShards(long ringVersion, Set<String> hosted) implements Internal {}
+  private record LocalShards(long ringVersion, Set<Integer> hosted) implements Internal {}
 
   private record Retry(long ringVersion) implements Internal {}
 
@@ -163,7 +160,7 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
     if (local.ringVersion() != ringVersion) {
       return this;
     }
-    pending.removeIf(partition -> local.hosted().contains(Integer.toString(partition)));
+    pending.removeIf(local.hosted()::contains);
     unallocated.set(pending.size());
     if (pending.isEmpty()) {
       startupDone = true;
@@ -208,17 +205,9 @@ public final class ShardWarmer extends AbstractBehavior<ShardWarmer.Command> {
     if (queued.isEmpty() && inFlight == 0) {
       long version = ringVersion;
       getContext()
-          .ask(
-              ShardRegion.CurrentShardRegionState.class,
-              sharding.shardState(),
-              settings.timeout(),
-              replyTo -> new GetShardRegionState(KeyEntity.TYPE_KEY, replyTo),
-              (state, failure) ->
-                  new LocalShards(
-                      version,
-                      state == null
-                          ? Set.of()
-                          : state.getShards().stream().map(ShardRegion.ShardState::shardId).collect(Collectors.toSet())));
+          .pipeToSelf(
+              RegionShards.hostedHere(getContext().getSystem(), settings.timeout()),
+              (hosted, failure) -> new LocalShards(version, hosted == null ? Set.of() : hosted));
     }
   }
 }

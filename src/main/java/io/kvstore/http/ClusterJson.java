@@ -81,17 +81,57 @@ final class ClusterJson {
         StatusCodes.ACCEPTED, JsonResponses.object().put("status", "joining").put("address", address));
   }
 
+  /** The answer to {@code DELETE /nodes/{id}}: the member leaves or is downed, and is retired. */
   static HttpResponse removal(String nodeId, Optional<KvCluster.Removal> action) {
-    if (action.isEmpty()) {
-      return JsonResponses.error(
-          ErrorCode.UNKNOWN_NODE,
-          JsonResponses.errorBody(ErrorCode.UNKNOWN_NODE, "no cluster member has node id '" + nodeId + "'").put("node_id", nodeId));
-    }
+    return action.map(removal -> removed(nodeId, removal, true)).orElseGet(() -> unknownNode(nodeId));
+  }
+
+  /** The answer to {@code POST /nodes/{id}/leave}: the member leaves, and may come back under its id. */
+  static HttpResponse leaving(String nodeId, boolean member) {
+    return member ? removed(nodeId, KvCluster.Removal.LEAVE, false) : unknownNode(nodeId);
+  }
+
+  private static HttpResponse removed(String nodeId, KvCluster.Removal action, boolean retired) {
     return JsonResponses.json(
         StatusCodes.ACCEPTED,
         JsonResponses.object()
             .put("node_id", nodeId)
-            .put("status", action.get() == KvCluster.Removal.LEAVE ? "leaving" : "down")
-            .put("action", action.get().name().toLowerCase(Locale.ROOT)));
+            .put("status", action == KvCluster.Removal.LEAVE ? "leaving" : "down")
+            .put("action", lowerCase(action))
+            .put("retired", retired));
+  }
+
+  private static HttpResponse unknownNode(String nodeId) {
+    return JsonResponses.error(
+        ErrorCode.UNKNOWN_NODE,
+        JsonResponses.errorBody(ErrorCode.UNKNOWN_NODE, "no cluster member has node id '" + nodeId + "'").put("node_id", nodeId));
+  }
+
+  static HttpResponse partitions(KvCluster.Partitions map) {
+    ObjectNode body = JsonResponses.object().put("ring_version", map.ringVersion());
+    ArrayNode partitions = body.putArray("partitions");
+    for (KvCluster.PartitionStatus partition : map.partitions()) {
+      ObjectNode item = partitions.addObject().put("id", partition.partition());
+      partition.replicas().forEach(item.putArray("replicas")::add);
+      item.put("entity_owner", partition.entityOwner());
+      ObjectNode readiness = item.putObject("readiness");
+      for (int i = 0; i < partition.replicas().size(); i++) {
+        readiness.put(partition.replicas().get(i), lowerCase(partition.readiness().get(i)));
+      }
+    }
+    map.unanswered().forEach(body.putArray("unanswered_nodes")::add);
+    return JsonResponses.json(StatusCodes.OK, body);
+  }
+
+  static HttpResponse repair(KvCluster.Repair repair) {
+    ObjectNode body = JsonResponses.object();
+    ArrayNode started = body.putArray("started");
+    repair.started().forEach(pass -> started.addObject().put("node_id", pass.nodeId()).put("partitions", pass.partitions()));
+    repair.unanswered().forEach(body.putArray("unanswered_nodes")::add);
+    return JsonResponses.json(StatusCodes.ACCEPTED, body);
+  }
+
+  private static String lowerCase(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT);
   }
 }

@@ -14,6 +14,7 @@ import akka.http.javadsl.model.headers.ETag;
 import akka.http.javadsl.model.headers.EntityTag;
 import akka.http.javadsl.model.headers.RawHeader;
 import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.PathMatchers;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.settings.ServerSettings;
 import akka.http.scaladsl.model.EntityStreamSizeException;
@@ -168,6 +169,8 @@ public final class HttpApi extends AllDirectives {
     return concat(
         path("status", () -> get(() -> completeWithFuture(cluster.status().thenApply(ClusterJson::status)))),
         path("merkle", () -> get(() -> completeWithFuture(cluster.merkleRoots().thenApply(ClusterJson::merkle)))),
+        path("partitions", () -> get(() -> completeWithFuture(cluster.partitions().thenApply(ClusterJson::partitions)))),
+        path("repair", () -> post(() -> parameterOptional("all", all -> completeWithFuture(repair(all))))),
         pathPrefix(
             "nodes",
             () ->
@@ -178,12 +181,24 @@ public final class HttpApi extends AllDirectives {
                             () ->
                                 parameterOptional(
                                     "force",
-                                    force -> complete(ClusterJson.removal(segment, cluster.remove(segment, force.map("true"::equals).orElse(false))))))))),
+                                    force -> complete(ClusterJson.removal(segment, cluster.remove(segment, force.map("true"::equals).orElse(false))))))),
+                    path(
+                        PathMatchers.segment().slash("leave"),
+                        nodeId -> post(() -> complete(ClusterJson.leaving(nodeId, cluster.leave(nodeId))))))),
         extractMethod(
             method ->
                 complete(
                     JsonResponses.error(ErrorCode.METHOD_NOT_ALLOWED,
-                        "use GET /api/v1/cluster/status, GET /api/v1/cluster/merkle, POST /api/v1/cluster/nodes or DELETE /api/v1/cluster/nodes/{id}"))));
+                        "use GET /api/v1/cluster/status, /merkle or /partitions, POST /api/v1/cluster/repair, POST /api/v1/cluster/nodes, "
+                            + "POST /api/v1/cluster/nodes/{id}/leave or DELETE /api/v1/cluster/nodes/{id}"))));
+  }
+
+  private CompletionStage<HttpResponse> repair(Optional<String> all) {
+    try {
+      return cluster.repair(all.map(text -> parseFlag("all", text)).orElse(false)).thenApply(ClusterJson::repair);
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(errorResponse(e, null));
+    }
   }
 
   private CompletionStage<HttpResponse> join(HttpRequest request) {
@@ -361,7 +376,7 @@ public final class HttpApi extends AllDirectives {
               .withPrefix(query.get("prefix").orElse(null))
               .withMatch(query.get("match").orElse(null))
               .withLimit(query.get("limit").map(HttpApi::parseLimit).orElse(null))
-              .withValues(query.get("values").map(HttpApi::parseFlag).orElse(false))
+              .withValues(query.get("values").map(text -> parseFlag("values", text)).orElse(false))
               .withConsistency(header(request, CONSISTENCY_HEADER).map(Consistency::parse).orElse(Consistency.ONE));
       return store.scan(options).thenApply(HttpApi::scanResponse).exceptionally(failure -> errorResponse(failure, null));
     } catch (RuntimeException e) {
@@ -377,11 +392,11 @@ public final class HttpApi extends AllDirectives {
     }
   }
 
-  private static boolean parseFlag(String text) {
+  private static boolean parseFlag(String name, String text) {
     return switch (text) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw new InvalidRequestException(ErrorCode.INVALID_PARAMETER, "values must be true or false, was '" + text + "'");
+      default -> throw new InvalidRequestException(ErrorCode.INVALID_PARAMETER, name + " must be true or false, was '" + text + "'");
     };
   }
 

@@ -37,7 +37,10 @@ final class FrontEnds {
             ? bindHttp(system, settings, settings.http().port(), server -> server, api.apiConnection())
             : CompletableFuture.completedFuture(Optional.empty());
     CompletableFuture<Optional<ServerBinding>> healthHttp =
-        settings.http().enabled() && settings.http().healthPort() >= 0
+        // Under bootstrap, Akka Management serves the health checks on its own port.
+        settings.http().enabled()
+                && settings.http().healthPort() >= 0
+                && settings.cluster().formation() == KvStoreSettings.Formation.SEED_NODES
             ? bindHttp(
                 system,
                 settings,

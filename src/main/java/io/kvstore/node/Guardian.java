@@ -47,15 +47,26 @@ final class Guardian {
             context.getLog().warn("--force-new-cluster: forgetting the last ring {}", ringMemory.load());
             ringMemory.remember(List.of());
           }
-          context.spawn(
-              ClusterFormation.create(
-                  new ClusterFormation.Settings(
-                      settings.nodeId(),
-                      settings.cluster().seedNodes(),
-                      ringMemory.load(),
-                      settings.cluster().awaitJoin(),
-                      settings.cluster().formationProbeInterval())),
-              ClusterFormation.NAME);
+          switch (settings.cluster().formation()) {
+            case SEED_NODES -> context.spawn(
+                ClusterFormation.create(
+                    new ClusterFormation.Settings(
+                        settings.nodeId(),
+                        settings.cluster().seedNodes(),
+                        ringMemory.load(),
+                        settings.cluster().awaitJoin(),
+                        settings.cluster().formationProbeInterval())),
+                ClusterFormation.NAME);
+            // A node that remembers a ring needs no rule of its own here: bootstrap forms a cluster
+            // only when every required contact point answers and none is a member, and a ring is
+            // published only while a majority of the remembered one is present (RingMemory).
+            case BOOTSTRAP -> Bootstrap.start(system)
+                .exceptionally(
+                    failure -> {
+                      started.completeExceptionally(failure);
+                      return null;
+                    });
+          }
           RocksDbStorage storage;
           try {
             storage = RocksDbStorage.get(system);

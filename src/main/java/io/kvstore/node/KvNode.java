@@ -2,6 +2,7 @@ package io.kvstore.node;
 
 import akka.actor.BootstrapSetup;
 import akka.actor.setup.ActorSystemSetup;
+import akka.actor.setup.Setup;
 import akka.actor.typed.ActorSystem;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -12,6 +13,7 @@ import io.kvstore.replica.ReplicaStore;
 import io.kvstore.storage.RocksDbStorage;
 import io.kvstore.transport.Topology;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,11 +45,13 @@ public final class KvNode implements AutoCloseable {
     Config config = akkaSettingsFrom(settings).withFallback(loaded);
     Duration startupTimeout = settings.startupTimeout();
     CompletableFuture<Guardian.Started> started = new CompletableFuture<>();
+    List<Setup> setups = new ArrayList<>(List.of(BootstrapSetup.create(config), RocksDbStorage.setup(settings.storage())));
+    setups.addAll(Bootstrap.healthChecks(started.thenApply(Guardian.Started::health)));
     ActorSystem<Void> system =
         ActorSystem.create(
             Guardian.create(settings, started),
             settings.systemName(),
-            ActorSystemSetup.create(BootstrapSetup.create(config), RocksDbStorage.setup(settings.storage())));
+            ActorSystemSetup.create(setups.toArray(Setup[]::new)));
     warnUnlessOwnArteryFraming(system);
     try {
       Guardian.Started running = started.get(startupTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -109,7 +113,9 @@ public final class KvNode implements AutoCloseable {
             "akka.cluster.roles", List.of(RingKeeper.ROLE_PREFIX + settings.nodeId()),
             // kvstore joins through the seed nodes itself (ClusterFormation), not Akka at start.
             "akka.cluster.seed-nodes", List.of(),
-            "akka.remote.artery.advanced.maximum-frame-size", maximumFrameSize(settings)));
+            "akka.remote.artery.advanced.maximum-frame-size", maximumFrameSize(settings),
+            "akka.coordinated-shutdown.phases.before-cluster-shutdown.timeout",
+                settings.cluster().leaveHandoffTimeout().plusSeconds(5).toMillis() + "ms"));
   }
 
   /**

@@ -37,6 +37,7 @@ public record KvStoreSettings(
     ClusterSettings cluster) {
 
   /**
+   * @param formation how this node finds its cluster
    * @param seedNodes {@code akka.cluster.seed-nodes}: kvstore joins through them itself (see
    *     ClusterFormation), so Akka is started with none
    * @param awaitJoin start without joining any cluster, until told to (POST /api/v1/cluster/nodes)
@@ -48,16 +49,41 @@ public record KvStoreSettings(
    * @param shardWarmup how shards are allocated ahead of the first request
    * @param ringCheckInterval how often the ring is compared with the members, besides on every
    *     membership event
+   * @param leaveHandoffTimeout how long a stopping node may take to hand its partitions off
    */
   public record ClusterSettings(
+      Formation formation,
       List<Address> seedNodes,
       boolean awaitJoin,
       boolean forceNewCluster,
       Duration formationProbeInterval,
       int maxSimultaneousRebalance,
       ShardWarmer.Settings shardWarmup,
-      Duration ringCheckInterval) {}
+      Duration ringCheckInterval,
+      Duration leaveHandoffTimeout) {
+    public ClusterSettings {
+      if (formation == Formation.BOOTSTRAP && awaitJoin) {
+        throw new IllegalArgumentException("kvstore.cluster.await-join cannot be combined with formation = bootstrap, which joins by itself");
+      }
+    }
+  }
 
+  /** {@code kvstore.cluster.formation}. */
+  public enum Formation {
+    /** Through the seed nodes, by {@code ClusterFormation}'s rules. */
+    SEED_NODES,
+    /** By Akka Cluster Bootstrap, with contact points from Akka Discovery (Kubernetes). */
+    BOOTSTRAP;
+
+    static Formation fromConfig(String value) {
+      return switch (value) {
+        case "seed-nodes" -> SEED_NODES;
+        case "bootstrap" -> BOOTSTRAP;
+        default -> throw new IllegalArgumentException(
+            "kvstore.cluster.formation must be seed-nodes or bootstrap, not '" + value + "'");
+      };
+    }
+  }
 
   /** @param takeoverAfter past its expiry, a replica other than the primary expires a value itself */
   public record Ttl(Duration sweepInterval, int sweepBatch, Duration takeoverAfter) {}
@@ -85,6 +111,7 @@ public record KvStoreSettings(
         ReplicationSettings.fromConfig(kv.getConfig("replication")),
         ScanSettings.fromConfig(kv.getConfig("scan")),
         new ClusterSettings(
+            Formation.fromConfig(kv.getString("cluster.formation")),
             root.getStringList("akka.cluster.seed-nodes").stream().map(AddressFromURIString::parse).toList(),
             kv.getBoolean("cluster.await-join"),
             kv.getBoolean("cluster.force-new-cluster"),
@@ -95,6 +122,7 @@ public record KvStoreSettings(
                 kv.getInt("cluster.shard-warmup.parallelism"),
                 kv.getDuration("cluster.shard-warmup.timeout"),
                 kv.getDuration("cluster.shard-warmup.retry-interval")),
-            kv.getDuration("cluster.ring-check-interval")));
+            kv.getDuration("cluster.ring-check-interval"),
+            kv.getDuration("cluster.leave-handoff-timeout")));
   }
 }

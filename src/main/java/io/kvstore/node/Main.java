@@ -1,7 +1,9 @@
 package io.kvstore.node;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
 import java.io.File;
 import java.util.HashMap;
 import java.util.List;
@@ -55,7 +57,10 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--replication-factor", description = "replicas per partition (kvstore.replication.factor)")
   private Integer replicationFactor;
 
-  @Option(names = "--config", description = "a HOCON file layered over application.conf")
+  @Option(
+      names = "--config",
+      defaultValue = "${env:KVSTORE_CONFIG_FILE}",
+      description = "a HOCON file layered over application.conf (default: $KVSTORE_CONFIG_FILE, if set)")
   private File configFile;
 
   /**
@@ -69,7 +74,18 @@ public final class Main implements Callable<Integer> {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", LOGBACK_CONFIGURATION);
     }
-    int exit = new CommandLine(new Main()).execute(args);
+    int exit =
+        new CommandLine(new Main())
+            .setExecutionExceptionHandler(
+                (failure, commandLine, parsed) -> {
+                  // Configuration mistakes are the operator's to fix: one line, not a stack trace.
+                  if (!(failure instanceof ConfigException || failure instanceof IllegalArgumentException)) {
+                    throw failure;
+                  }
+                  commandLine.getErr().println("kvstore: " + failure.getMessage());
+                  return 2;
+                })
+            .execute(args);
     if (exit != 0) {
       System.exit(exit);
     }
@@ -136,6 +152,6 @@ public final class Main implements Callable<Integer> {
       values.put("akka.cluster.seed-nodes", seedNodes);
     }
     Config config = ConfigFactory.parseMap(values);
-    return configFile == null ? config : config.withFallback(ConfigFactory.parseFile(configFile));
+    return configFile == null ? config : config.withFallback(ConfigFactory.parseFile(configFile, ConfigParseOptions.defaults().setAllowMissing(false)));
   }
 }

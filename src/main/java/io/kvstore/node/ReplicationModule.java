@@ -1,9 +1,16 @@
 package io.kvstore.node;
 
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.cluster.MemberStatus;
+import akka.cluster.typed.Cluster;
 import akka.serialization.Serialization;
 import akka.serialization.SerializationExtension;
+import io.kvstore.cluster.RegionShards;
 import io.kvstore.cluster.RingKeeper;
 import io.kvstore.cluster.RingMemory;
 import io.kvstore.coordinator.ReplicaClient;
@@ -19,6 +26,9 @@ import io.kvstore.ring.RetiredNodes;
 import io.kvstore.storage.RocksDbStorage;
 import io.kvstore.transport.ReplicaEndpoint;
 import io.kvstore.transport.Topology;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Placement, replica storage, messaging and repair: the replica store and hint store on the
@@ -46,10 +56,6 @@ final class ReplicationModule {
     HintStore hints = new HintStore(storage, serialization, replication.maxHintsPerNode());
     PartitionReadiness readiness = new PartitionReadiness(settings.partitions());
     Topology topology = new Topology(settings.nodeId(), partitioner, replication.factor());
-    // A failure handling one message must not stop replication for the life of the node.
-    context.spawn(
-        Guardian.resuming(ReplicaEndpoint.create(replicas, readiness, hints, topology, replication.transferBatchBytes())),
-        "replicas");
     ActorRef<RingKeeper.Command> ringKeeper =
         context.spawn(
             Guardian.resuming(
@@ -61,13 +67,55 @@ final class ReplicationModule {
                     ringMemory,
                     retired)),
             "ring");
+    ActorRef<AntiEntropy.Command> antiEntropy =
+        context.spawn(
+            Guardian.resuming(
+                AntiEntropy.create(
+                    replicas, readiness, topology, replication, retired, version -> ringKeeper.tell(new RingKeeper.CaughtUp(version)))),
+            "anti-entropy");
+    ActorSystem<?> system = context.getSystem(); // the endpoint calls these on other threads than the context's
+    ReplicaEndpoint.NodeParts endpointParts =
+        new ReplicaEndpoint.NodeParts(
+            () -> RegionShards.hostedHere(system, settings.requestTimeout()),
+            () -> AskPattern.<AntiEntropy.Command, Integer>ask(antiEntropy, AntiEntropy.RepairNow::new, settings.requestTimeout(), system.scheduler()));
+    // A failure handling one message must not stop replication for the life of the node.
     context.spawn(
         Guardian.resuming(
-            AntiEntropy.create(
-                replicas, readiness, topology, replication, retired, version -> ringKeeper.tell(new RingKeeper.CaughtUp(version)))),
-        "anti-entropy");
+            ReplicaEndpoint.create(replicas, readiness, hints, topology, replication.transferBatchBytes(), endpointParts)),
+        "replicas");
     context.spawn(Guardian.resuming(HintReplay.create(hints, topology, replication)), "hint-replay");
+    handOffBeforeLeaving(system, antiEntropy, settings.cluster().leaveHandoffTimeout());
     ReplicaClient client = new ReplicaClient(context.getSystem(), topology, replicas, readiness, hints, replication);
     return new Parts(partitioner, topology, replicas, readiness, retired, client);
   }
+
+  /**
+   * A graceful stop (SIGTERM, a leave, a scale-down) first hands every partition off, after the
+   * node stopped taking requests and before it leaves the cluster: without it, two replicas of a
+   * partition leaving at once (a StatefulSet scaled down by two) could take with them a write that
+   * only they had acknowledged. A node already downed or removed cannot reach its peers and skips it.
+   */
+  private static void handOffBeforeLeaving(ActorSystem<?> system, ActorRef<AntiEntropy.Command> antiEntropy, Duration timeout) {
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeClusterShutdown(),
+            "kvstore-hand-off",
+            () -> {
+              MemberStatus status = Cluster.get(system).selfMember().status();
+              if (!HANDS_OFF.contains(status)) {
+                return CompletableFuture.completedFuture(Done.getInstance());
+              }
+              return AskPattern.<AntiEntropy.Command, Done>ask(antiEntropy, AntiEntropy.HandOff::new, timeout, system.scheduler())
+                  .exceptionally(
+                      failure -> {
+                        system.log().warn(
+                            "hand-off not finished within {} (kvstore.cluster.leave-handoff-timeout); leaving anyway: "
+                                + "partitions not handed off catch up from their other replicas",
+                            timeout);
+                        return Done.getInstance();
+                      });
+            });
+  }
+
+  private static final Set<MemberStatus> HANDS_OFF = Set.of(MemberStatus.up(), MemberStatus.weaklyUp(), MemberStatus.leaving());
 }

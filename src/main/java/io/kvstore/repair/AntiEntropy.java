@@ -1,5 +1,7 @@
 package io.kvstore.repair;
 
+import akka.Done;
+import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
@@ -35,7 +37,8 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>Merkle anti-entropy: each tick compares one partition with its other replicas (two-level
  *       tree: root, then {@value MerkleTree#BUCKETS} buckets) and exchanges both ways only the
- *       keys of buckets that differ, so a replica that missed writes converges without reads.
+ *       keys of buckets that differ, so a replica that missed writes converges without reads. An
+ *       operator's {@link RepairNow} compares all of them at once, as catch-up does.
  *   <li>Catch-up: partitions this node may have missed writes for (all of them at start, those
  *       it gains when the ring changes) are synced first, several at a time, with enough
  *       replicas of the current ring and of every unsettled earlier one ({@link
@@ -52,16 +55,34 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
 
   public sealed interface Command {}
 
+  /**
+   * Compare every partition this node replicates with its other replicas now, rather than one per
+   * {@code anti-entropy.interval}, at catch-up's pace (roots first, then the trees of those that
+   * differ). Answered with the number of partitions the pass covers.
+   */
+  public record RepairNow(ActorRef<Integer> replyTo) implements Command {}
+
+  /**
+   * Before this node leaves: compare every partition it replicates with the other replicas it can
+   * reach and exchange what differs, as {@link #onRepairNow} does, but answered only once each of
+   * them holds everything this node holds ({@link SyncRule#handedOff}).
+   */
+  public record HandOff(ActorRef<Done> replyTo) implements Command {}
+
   private enum Tick implements Command {
     INSTANCE
   }
 
   private record RingChanged(Ring.Placement previous, Ring.Placement current) implements Command {}
 
-  private record PartitionSynced(int partition, boolean complete, Ring.Placement startedUnder) implements Command {}
+  private record PartitionSynced(int partition, boolean complete, boolean handedOff, Ring.Placement startedUnder)
+      implements Command {}
 
-  /** Partitions of a catch-up batch whose roots already agree with every available peer. */
-  private record RootsCompared(List<Integer> batch, List<Integer> agreeing, Ring.Placement startedUnder)
+  /**
+   * Partitions of a catch-up batch whose roots already agree with every available peer
+   * ({@code agreeing}: caught up) or with every other replica that answered ({@code handedOff}).
+   */
+  private record RootsCompared(List<Integer> batch, List<Integer> agreeing, List<Integer> handedOff, Ring.Placement startedUnder)
       implements Command {}
 
   public static Behavior<Command> create(
@@ -100,6 +121,9 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
   private int nextRoutine;
   /** Whether a ring that includes this node has been acted on since start. */
   private boolean placedSinceStart;
+  /** Partitions a {@link HandOff} waits for, and who waits. */
+  private final Set<Integer> handingOff = new HashSet<>();
+  private final List<ActorRef<Done>> handOffWaiters = new ArrayList<>();
 
   private AntiEntropy(
       ActorContext<Command> context,
@@ -149,6 +173,8 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessage(PartitionSynced.class, this::onPartitionSynced)
         .onMessage(RootsCompared.class, this::onRootsCompared)
+        .onMessage(RepairNow.class, this::onRepairNow)
+        .onMessage(HandOff.class, this::onHandOff)
         .build();
   }
 
@@ -174,6 +200,50 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
         changed.current().ring().unsettled().size());
     reportIfCaughtUp();
     return this;
+  }
+
+  private Behavior<Command> onRepairNow(RepairNow repair) {
+    List<Integer> mine = queueEveryPartition("repair requested");
+    repair.replyTo().tell(mine.size());
+    return this;
+  }
+
+  private Behavior<Command> onHandOff(HandOff handOff) {
+    handingOff.addAll(queueEveryPartition("handing off before leaving"));
+    handOffWaiters.add(handOff.replyTo());
+    answerHandOffIfDone();
+    return this;
+  }
+
+  /** Queues a comparison of every partition this node replicates; returns them. */
+  private List<Integer> queueEveryPartition(String why) {
+    List<Integer> mine = topology.placement().partitionsOf(topology.selfId());
+    Set<Integer> pending = new HashSet<>(urgent);
+    pending.addAll(deferred);
+    pending.addAll(inFlight);
+    pending.addAll(comparing);
+    pending.addAll(compared);
+    List<Integer> queued = SyncRule.repairPass(mine, pending);
+    getContext().getLog().info(
+        "{}: comparing {} partitions with their other replicas ({} of them queued already)",
+        why, mine.size(), mine.size() - queued.size());
+    urgent.addAll(queued);
+    startUrgent();
+    return mine;
+  }
+
+  private void handedOff(int partition) {
+    if (handingOff.remove(partition)) {
+      answerHandOffIfDone();
+    }
+  }
+
+  private void answerHandOffIfDone() {
+    if (handingOff.isEmpty() && !handOffWaiters.isEmpty()) {
+      getContext().getLog().info("every partition handed off to the other replicas it could reach");
+      handOffWaiters.forEach(waiter -> waiter.tell(Done.getInstance()));
+      handOffWaiters.clear();
+    }
   }
 
   private void markReady(int partition) {
@@ -250,8 +320,9 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
         .handle(
             (mine, failure) -> {
               List<Integer> agreeing = new ArrayList<>();
+              List<Integer> handedOff = new ArrayList<>();
               if (failure != null) {
-                return new RootsCompared(batch, agreeing, placement);
+                return new RootsCompared(batch, agreeing, handedOff, placement);
               }
               for (int i = 0; i < batch.size(); i++) {
                 int partition = batch.get(i);
@@ -266,8 +337,11 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
                 if (SyncRule.rootsProveCaughtUp(placement, topology.selfId(), partition, byPeer.keySet(), same, retired.ids())) {
                   agreeing.add(partition);
                 }
+                if (SyncRule.handedOff(placement, topology.selfId(), partition, byPeer.keySet(), same)) {
+                  handedOff.add(partition);
+                }
               }
-              return new RootsCompared(batch, agreeing, placement);
+              return new RootsCompared(batch, agreeing, handedOff, placement);
             })
         .thenAccept(getContext().getSelf()::tell);
   }
@@ -275,10 +349,15 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
   private Behavior<Command> onRootsCompared(RootsCompared compared) {
     compared.batch().forEach(comparing::remove);
     Set<Integer> agreeing = new HashSet<>(compared.agreeing());
+    Set<Integer> handedOff = new HashSet<>(compared.handedOff());
     for (int partition : compared.batch()) {
-      if (agreeing.contains(partition)
-          && SyncRule.stillApplies(compared.startedUnder(), topology.placement(), topology.selfId(), partition)) {
-        markReady(partition);
+      boolean applies = SyncRule.stillApplies(compared.startedUnder(), topology.placement(), topology.selfId(), partition);
+      boolean settled = handingOff.contains(partition) ? handedOff.contains(partition) : agreeing.contains(partition);
+      if (settled && applies) {
+        if (agreeing.contains(partition)) {
+          markReady(partition);
+        }
+        handedOff(partition);
       } else {
         // Roots differ (or a peer did not answer): compare trees, bucket by bucket.
         this.compared.add(partition);
@@ -316,7 +395,8 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
                     }
                   });
               boolean complete = SyncRule.syncComplete(placement, self, partition, available, synced, retired.ids());
-              return new PartitionSynced(partition, complete, placement);
+              return new PartitionSynced(
+                  partition, complete, SyncRule.handedOff(placement, self, partition, available, synced), placement);
             })
         .thenAccept(getContext().getSelf()::tell);
   }
@@ -329,6 +409,13 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     Ring.Placement current = topology.placement();
     String self = topology.selfId();
     boolean complete = synced.complete() && SyncRule.stillApplies(synced.startedUnder(), current, self, partition);
+    if (handingOff.contains(partition)) {
+      if (synced.handedOff()) {
+        handedOff(partition);
+      } else {
+        deferred.add(partition);
+      }
+    }
     switch (SyncRule.afterSync(current, self, partition, complete, readiness.isReady(partition), store.holds(partition))) {
       case READY -> markReady(partition);
       case DROP -> {

@@ -35,6 +35,15 @@ final class SyncRule {
   }
 
   /**
+   * What a repair pass an operator asked for queues: every partition this node replicates, but
+   * not one already waiting for or in a comparison (which covers it anyway), so that none is
+   * compared twice over.
+   */
+  static List<Integer> repairPass(List<Integer> replicated, Set<Integer> pending) {
+    return replicated.stream().filter(partition -> !pending.contains(partition)).toList();
+  }
+
+  /**
    * Whether a ring is one to act on. One that does not place this node is either stale (a
    * restarted node first sees the ring published while it was away, and is added a moment later)
    * or final (it is leaving, and every quorum write is on the other replicas too): handing
@@ -84,6 +93,16 @@ final class SyncRule {
             ? placement.caughtUp(self, partition, synced, retired)
             : synced.containsAll(otherReplicas(placement, self, partition));
     return synced.containsAll(tried) && enough;
+  }
+
+  /**
+   * Whether a leaving node has handed a partition off: every other replica it could reach holds
+   * what it holds (equal roots, or a completed exchange), so that writes it acknowledged outlive
+   * it even when another replica leaves at the same time. A replica it cannot reach is not waited
+   * for: nothing can be handed to it now, and it catches up from the others once it is back.
+   */
+  static boolean handedOff(Ring.Placement placement, String self, int partition, Set<String> reached, Set<String> holdingAll) {
+    return otherReplicas(placement, self, partition).stream().filter(reached::contains).allMatch(holdingAll::contains);
   }
 
   /**

@@ -18,6 +18,7 @@ import io.kvstore.replica.MerkleTree;
 import io.kvstore.replica.PartitionReadiness;
 import io.kvstore.replica.ReplicaStore;
 import io.kvstore.replica.ScanOrder;
+import io.kvstore.ring.Ring;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,8 +30,9 @@ import java.util.function.Supplier;
 
 /**
  * This node's replica store as other nodes reach it: merges registers sent by key owners, read
- * repair, anti-entropy and hint replay; answers reads and Merkle comparisons. Registered with the
- * receptionist so that every node can find every other node's endpoint.
+ * repair, anti-entropy and hint replay; answers reads and Merkle comparisons; and, for the cluster
+ * admin of any node, reports which partitions are ready and hosted here and starts repair passes.
+ * Registered with the receptionist so that every node can find every other node's endpoint.
  */
 public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Command> {
   public static final ServiceKey<Command> SERVICE_KEY = ServiceKey.create(Command.class, "kvstore-replica");
@@ -96,13 +98,40 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
       String node, long keys, int partitions, int partitionsReady, long hintsPending, long hintsDropped, long conflictsResolved)
       implements CborSerializable {}
 
+  /** What the partition map needs from this node: the replicas it is ready for, the shards it runs. */
+  public record GetPartitionStates(ActorRef<StatusReply<PartitionStates>> replyTo) implements Command {}
+
+  /**
+   * @param ready the partitions this node replicates (under its own ring, of {@code ringVersion})
+   *     whose reads count toward quorums here
+   * @param hosted the partitions whose shard this node's shard region runs
+   */
+  public record PartitionStates(String node, long ringVersion, List<Integer> ready, List<Integer> hosted)
+      implements CborSerializable {}
+
+  /** Starts an anti-entropy pass over every partition this node replicates, now. */
+  public record StartRepair(ActorRef<StatusReply<RepairPass>> replyTo) implements Command {}
+
+  /** @param partitions how many partitions the pass compares with their other replicas */
+  public record RepairPass(String node, int partitions) implements CborSerializable {}
+
+  /**
+   * The node's parts that this endpoint reports on or sets going for other nodes, and which live
+   * in packages transport does not see (the shard region, anti-entropy): given by the composition
+   * root.
+   *
+   * @param hostedShards the partitions whose shard this node's region runs now
+   * @param startRepair starts an anti-entropy pass; completes with the number of partitions it compares
+   */
+  public record NodeParts(Supplier<CompletionStage<Set<Integer>>> hostedShards, Supplier<CompletionStage<Integer>> startRepair) {}
+
   /** @param pageBytes register data per {@link EntriesReply} page */
   public static Behavior<Command> create(
-      ReplicaStore store, PartitionReadiness readiness, HintStore hints, Topology topology, long pageBytes) {
+      ReplicaStore store, PartitionReadiness readiness, HintStore hints, Topology topology, long pageBytes, NodeParts parts) {
     return Behaviors.setup(
         context -> {
           context.getSystem().receptionist().tell(Receptionist.register(SERVICE_KEY, context.getSelf()));
-          return new ReplicaEndpoint(context, store, readiness, hints, topology, pageBytes);
+          return new ReplicaEndpoint(context, store, readiness, hints, topology, pageBytes, parts);
         });
   }
 
@@ -111,6 +140,7 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
   private final HintStore hints;
   private final Topology topology;
   private final long pageBytes;
+  private final NodeParts parts;
   private final Executor blocking;
 
   private ReplicaEndpoint(
@@ -119,9 +149,11 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
       PartitionReadiness readiness,
       HintStore hints,
       Topology topology,
-      long pageBytes) {
+      long pageBytes,
+      NodeParts parts) {
     super(context);
     this.pageBytes = pageBytes;
+    this.parts = parts;
     this.store = store;
     this.readiness = readiness;
     this.hints = hints;
@@ -140,18 +172,20 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
         .onMessage(GetEntries.class, this::onGetEntries)
         .onMessage(Scan.class, this::onScan)
         .onMessage(GetStats.class, this::onGetStats)
+        .onMessage(GetPartitionStates.class, this::onGetPartitionStates)
+        .onMessage(StartRepair.class, this::onStartRepair)
         .build();
   }
 
   private Behavior<Command> onApplyAll(ApplyAll apply) {
-    acknowledge(store.mergeAll(apply.entries()), apply.replyTo());
+    answer(store.mergeAll(apply.entries()).thenApply(written -> Done.getInstance()), apply.replyTo());
     return this;
   }
 
-  private static void acknowledge(CompletionStage<Void> written, ActorRef<StatusReply<Done>> replyTo) {
-    written.whenComplete(
-        (done, failure) ->
-            replyTo.tell(failure == null ? StatusReply.ack() : StatusReply.error(String.valueOf(failure.getMessage()))));
+  private static <T> void answer(CompletionStage<T> result, ActorRef<StatusReply<T>> replyTo) {
+    result.whenComplete(
+        (value, failure) ->
+            replyTo.tell(failure == null ? StatusReply.success(value) : StatusReply.error(String.valueOf(failure.getMessage()))));
   }
 
   private Behavior<Command> onRead(Read read) {
@@ -209,6 +243,25 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
                 hints.pendingCount(),
                 hints.droppedCount(),
                 store.conflictsResolved()));
+    return this;
+  }
+
+  private Behavior<Command> onGetPartitionStates(GetPartitionStates get) {
+    Ring.Placement placement = topology.placement();
+    List<Integer> ready = placement.partitionsOf(topology.selfId()).stream().filter(readiness::isReady).toList();
+    answer(
+        parts
+            .hostedShards()
+            .get()
+            .thenApply(
+                hosted ->
+                    new PartitionStates(topology.selfId(), placement.ring().version(), ready, hosted.stream().sorted().toList())),
+        get.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onStartRepair(StartRepair start) {
+    answer(parts.startRepair().get().thenApply(partitions -> new RepairPass(topology.selfId(), partitions)), start.replyTo());
     return this;
   }
 

@@ -8,7 +8,6 @@ import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.cluster.sharding.ShardRegion;
 import akka.cluster.sharding.typed.GetShardRegionState;
 import akka.cluster.sharding.typed.javadsl.ClusterSharding;
-import com.typesafe.config.ConfigFactory;
 import io.kvstore.api.Consistency;
 import io.kvstore.api.KvCluster;
 import io.kvstore.api.WriteOptions;
@@ -18,11 +17,10 @@ import io.kvstore.replica.ReplicaStore;
 import io.kvstore.ring.Partitioner;
 import io.kvstore.ring.Ring;
 import io.kvstore.testing.Eventually;
+import io.kvstore.testing.InJvmCluster;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -38,52 +36,22 @@ class InJvmClusterTest {
   private static final int PARTITIONS = 64;
 
   @TempDir Path directory;
-  private final List<KvNode> nodes = new ArrayList<>();
+  private InJvmCluster fixture;
 
   @AfterEach
   void stop() {
-    nodes.forEach(KvNode::close);
+    if (fixture != null) {
+      fixture.close();
+    }
   }
 
   private List<KvNode> startCluster(int size) throws Exception {
     return startCluster(size, Map.of());
   }
 
-  /**
-   * Every node binds Artery to a port of its own choosing (0), so no port is picked, released and
-   * bound later (another process could take it meanwhile): node1 starts first and founds the
-   * cluster, the others join it at the address it bound.
-   */
   private List<KvNode> startCluster(int size, Map<String, Object> extraConfig) throws Exception {
-    KvNode first = KvNode.start(ConfigFactory.parseMap(nodeConfig(1, List.of(), extraConfig)));
-    nodes.add(first);
-    String seed = "akka://kvstore@127.0.0.1:" + first.system().address().getPort().orElseThrow();
-    List<CompletableFuture<KvNode>> starting = new ArrayList<>();
-    for (int i = 2; i <= size; i++) {
-      Map<String, Object> config = nodeConfig(i, List.of(seed), extraConfig);
-      starting.add(CompletableFuture.supplyAsync(() -> KvNode.start(ConfigFactory.parseMap(config))));
-    }
-    for (CompletableFuture<KvNode> node : starting) {
-      nodes.add(node.join());
-    }
-    Eventually.within(
-        Duration.ofSeconds(30),
-        () -> nodes.forEach(n -> assertEquals(size, n.topology().placement().ring().nodes().size())));
-    // Ready, as a load balancer would wait for: every node caught up with its peers.
-    Eventually.within(Duration.ofSeconds(30), () -> nodes.forEach(n -> assertEquals(List.of(), n.notReadyReasons())));
-    return nodes;
-  }
-
-  private Map<String, Object> nodeConfig(int index, List<String> seeds, Map<String, Object> extraConfig) {
-    Map<String, Object> config = new HashMap<>();
-    config.put("kvstore.node-id", "node" + index);
-    config.put("kvstore.storage.directory", directory.resolve("node" + index).toString());
-    config.put("kvstore.http.enabled", false);
-    config.put("kvstore.partitions", PARTITIONS);
-    config.put("akka.remote.artery.canonical.port", 0);
-    config.put("akka.cluster.seed-nodes", seeds);
-    config.putAll(extraConfig);
-    return config;
+    fixture = InJvmCluster.start(directory, size, PARTITIONS, extraConfig);
+    return fixture.nodes();
   }
 
   private static void writeOneKeyPerPartition(List<KvNode> cluster) {
@@ -174,8 +142,7 @@ class InJvmClusterTest {
     List<KvNode> cluster = startCluster(3);
     writeOneKeyPerPartition(cluster);
     KvNode gone = cluster.get(2);
-    gone.close();
-    nodes.remove(gone);
+    fixture.stop(gone);
     KvNode survivor = cluster.get(0);
     // Once the failure detector and the split brain resolver have acted, the ring shrinks to two.
     Eventually.within(

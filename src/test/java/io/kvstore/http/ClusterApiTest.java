@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import io.kvstore.node.KvStoreNode;
+import io.kvstore.testing.Eventually;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,5 +131,50 @@ class ClusterApiTest {
     // Not a member, so not retired either.
     assertEquals(0, json(http.get("/api/v1/cluster/status")).get("retired_nodes").size());
     assertError(http.put("/api/v1/cluster/status", new byte[0]), 405, "method_not_allowed");
+  }
+
+  @Test
+  void thePartitionMapListsEveryPartitionWithItsReplicasOwnerAndReadiness() {
+    // The shard warm-up brings every shard onto its primary within moments of the start.
+    Eventually.within(
+        Duration.ofSeconds(20),
+        () -> {
+          JsonNode map = json(http.get("/api/v1/cluster/partitions"));
+          assertTrue(map.get("ring_version").asLong() >= 1);
+          assertEquals(64, map.get("partitions").size());
+          for (int i = 0; i < 64; i++) {
+            JsonNode partition = map.get("partitions").get(i);
+            assertEquals(i, partition.get("id").asInt());
+            assertEquals(List.of("node1"), texts(partition.get("replicas")));
+            assertEquals("node1", partition.get("entity_owner").asText(), partition.toString());
+            assertEquals("ready", partition.get("readiness").get("node1").asText());
+          }
+          assertEquals(0, map.get("unanswered_nodes").size());
+        });
+  }
+
+  private static List<String> texts(JsonNode array) {
+    return java.util.stream.StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).toList();
+  }
+
+  @Test
+  void aRepairPassStartsHereOrOnEveryNodeAndItsFlagIsChecked() {
+    for (String path : List.of("/api/v1/cluster/repair", "/api/v1/cluster/repair?all=true", "/api/v1/cluster/repair?all=false")) {
+      java.net.http.HttpResponse<byte[]> started = post(path, "");
+      assertEquals(202, started.statusCode(), path);
+      JsonNode body = json(started);
+      assertEquals("node1", body.get("started").get(0).get("node_id").asText());
+      assertEquals(64, body.get("started").get(0).get("partitions").asInt());
+      assertEquals(0, body.get("unanswered_nodes").size());
+    }
+    assertError(post("/api/v1/cluster/repair?all=yes", ""), 400, "invalid_parameter");
+    assertError(http.get("/api/v1/cluster/repair"), 405, "method_not_allowed");
+  }
+
+  @Test
+  void leavingAnUnknownNodeIsNotFound() {
+    JsonNode body = assertError(post("/api/v1/cluster/nodes/nobody/leave", ""), 404, "unknown_node");
+    assertEquals("nobody", body.get("node_id").asText());
+    assertError(http.get("/api/v1/cluster/nodes/node1/leave"), 405, "method_not_allowed");
   }
 }

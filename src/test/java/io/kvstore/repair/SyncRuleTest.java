@@ -152,4 +152,29 @@ class SyncRuleTest {
     assertEquals(OptionalLong.empty(), SyncRule.caughtUpUnder(placement, "node1", p -> true, 5), "reported already");
     assertEquals(OptionalLong.empty(), SyncRule.caughtUpUnder(ring(6, List.of("node2", "node3")), "node1", p -> true, 5));
   }
+
+  @Test
+  void aRepairPassQueuesEveryPartitionReplicatedHereThatNoComparisonCoversAlready() {
+    Ring.Placement placement = ring(2, FOUR);
+    List<Integer> mine = placement.partitionsOf("node1");
+    int pending = mine.get(1);
+    List<Integer> queued = SyncRule.repairPass(mine, Set.of(pending, partitionWhere(placement, p -> !placement.isReplica("node1", p))));
+    assertEquals(mine.stream().filter(p -> p != pending).toList(), queued);
+    assertEquals(mine, SyncRule.repairPass(mine, Set.of()));
+  }
+
+  @Test
+  void aLeavingNodeHasHandedAPartitionOffOnlyWhenEveryReplicaItReachedHoldsWhatItHolds() {
+    Ring.Placement placement = ring(1, THREE);
+    int partition = 0;
+    Set<String> others = Set.of("node2", "node3");
+    assertTrue(SyncRule.handedOff(placement, "node1", partition, others, others));
+    assertFalse(
+        SyncRule.handedOff(placement, "node1", partition, others, Set.of("node2")),
+        "node3 answered and differs: a write only node1 and node2 hold would be lost if both left");
+    assertTrue(
+        SyncRule.handedOff(placement, "node1", partition, Set.of("node2"), Set.of("node2")),
+        "node3 is unreachable: nothing can be handed to it now, it catches up when back");
+    assertTrue(SyncRule.handedOff(placement, "node1", partition, Set.of(), Set.of()), "no other replica is reachable");
+  }
 }

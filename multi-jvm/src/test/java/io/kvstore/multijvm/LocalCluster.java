@@ -148,7 +148,7 @@ final class LocalCluster implements AutoCloseable {
    * A free port below the kernel's ephemeral range (which starts at 32768), so that no node's
    * outgoing connection can take it before the node binds it; held open until all are chosen.
    */
-  private static int hold(List<ServerSocket> held) throws IOException {
+  static int hold(List<ServerSocket> held) throws IOException {
     for (int attempt = 0; attempt < 1000; attempt++) {
       int port = 20000 + PORTS.nextInt(12000);
       try {
