@@ -112,6 +112,7 @@ class SerializationTest {
         new ReplicaEndpoint.GetPartitionStates(narrow(replyTo)),
         new ReplicaEndpoint.PartitionStates("n1", 4, List.of(0, 5), List.of(5)),
         new ReplicaEndpoint.StartRepair(narrow(replyTo)),
+        new ReplicaEndpoint.LeaveGracefully(),
         new ReplicaEndpoint.RepairPass("n1", 64),
         new ClusterFormation.Probe(narrow(replyTo)),
         new ClusterFormation.Answer("n1", true),

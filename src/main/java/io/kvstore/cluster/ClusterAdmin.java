@@ -262,14 +262,21 @@ public final class ClusterAdmin implements KvCluster {
   }
 
   /**
-   * Akka's graceful leave: the member's shards move, the ring drops it, and its process exits
-   * through coordinated shutdown. An unreachable member cannot act on it; the split brain
-   * resolver downs it, which does not retire it either.
+   * A graceful leave: the member stops as on SIGTERM (it hands its partitions off, its shards
+   * move, the ring drops it, its process exits). A member whose endpoint is not reachable is
+   * given Akka's Leave, which it acts on if it comes back; the split brain resolver downs it
+   * otherwise, which does not retire it either.
    */
   @Override
   public boolean leave(String nodeId) {
     Optional<Member> member = member(nodeId);
-    member.ifPresent(leaving -> cluster.manager().tell(Leave.create(leaving.address())));
+    member.ifPresent(
+        leaving ->
+            topology
+                .reachableEndpoint(nodeId)
+                .ifPresentOrElse(
+                    endpoint -> endpoint.tell(new ReplicaEndpoint.LeaveGracefully()),
+                    () -> cluster.manager().tell(Leave.create(leaving.address()))));
     return member.isPresent();
   }
 

@@ -1,6 +1,7 @@
 package io.kvstore.node;
 
 import akka.actor.BootstrapSetup;
+import akka.actor.CoordinatedShutdown;
 import akka.actor.setup.ActorSystemSetup;
 import akka.actor.setup.Setup;
 import akka.actor.typed.ActorSystem;
@@ -14,6 +15,7 @@ import io.kvstore.storage.RocksDbStorage;
 import io.kvstore.transport.Topology;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -104,7 +106,8 @@ public final class KvNode implements AutoCloseable {
    * reference.conf are resolved before an application's overrides are seen.
    */
   private static Config akkaSettingsFrom(KvStoreSettings settings) {
-    return ConfigFactory.parseMap(
+    Map<String, Object> derived = new HashMap<>(bootstrapSettingsFrom(settings));
+    derived.putAll(
         Map.of(
             "akka.cluster.sharding.number-of-shards", settings.partitions(),
             "akka.cluster.sharding.passivation.default-strategy.active-entity-limit",
@@ -114,8 +117,38 @@ public final class KvNode implements AutoCloseable {
             // kvstore joins through the seed nodes itself (ClusterFormation), not Akka at start.
             "akka.cluster.seed-nodes", List.of(),
             "akka.remote.artery.advanced.maximum-frame-size", maximumFrameSize(settings),
-            "akka.coordinated-shutdown.phases.before-cluster-shutdown.timeout",
-                settings.cluster().leaveHandoffTimeout().plusSeconds(5).toMillis() + "ms"));
+            // The hand-off (ReplicationModule) runs once the shard region has stopped and before
+            // the node leaves.
+            "akka.coordinated-shutdown.phases." + ReplicationModule.HAND_OFF_PHASE + ".depends-on",
+                List.of("cluster-sharding-shutdown-region"),
+            "akka.coordinated-shutdown.phases." + ReplicationModule.HAND_OFF_PHASE + ".timeout",
+                settings.cluster().leaveHandoffTimeout().plusSeconds(5).toMillis() + "ms",
+            "akka.coordinated-shutdown.phases.cluster-leave.depends-on",
+                List.of("cluster-sharding-shutdown-region", ReplicationModule.HAND_OFF_PHASE)));
+    return ConfigFactory.parseMap(derived);
+  }
+
+  /**
+   * Cluster Bootstrap through the Kubernetes API, from {@code kvstore.cluster.bootstrap}: set here
+   * rather than in reference.conf, where Akka Management's own reference.conf would win whenever
+   * its jar precedes kvstore's on the class path.
+   */
+  private static Map<String, Object> bootstrapSettingsFrom(KvStoreSettings settings) {
+    if (settings.cluster().formation() != KvStoreSettings.Formation.BOOTSTRAP) {
+      return Map.of();
+    }
+    KvStoreSettings.BootstrapSettings bootstrap = settings.cluster().bootstrap();
+    String discovery = "akka.management.cluster.bootstrap.contact-point-discovery.";
+    return Map.of(
+        discovery + "discovery-method", "kubernetes-api",
+        discovery + "service-name", settings.systemName(),
+        discovery + "port-name", bootstrap.portName(),
+        discovery + "required-contact-point-nr", bootstrap.requiredContactPoints(),
+        // Pods are reached by IP: the pod hostnames 1.4 builds otherwise resolve only through a
+        // headless Service's per-pod records.
+        "akka.discovery.kubernetes-api.use-raw-ip", true,
+        // Formatted with the service name; kvstore's selector names the labels in full.
+        "akka.discovery.kubernetes-api.pod-label-selector", bootstrap.podLabelSelector().replace("%", "%%"));
   }
 
   /**
@@ -207,7 +240,9 @@ public final class KvNode implements AutoCloseable {
   public void close() {
     system.terminate();
     try {
-      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      // As long as coordinated shutdown may take: the hand-off alone may take 30 s.
+      long shutdown = CoordinatedShutdown.get(system).totalTimeout().toMillis();
+      system.getWhenTerminated().toCompletableFuture().get(shutdown + 5_000, TimeUnit.MILLISECONDS);
       RocksDbStorage.get(system).whenClosed().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

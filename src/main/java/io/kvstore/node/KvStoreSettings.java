@@ -50,6 +50,7 @@ public record KvStoreSettings(
    * @param ringCheckInterval how often the ring is compared with the members, besides on every
    *     membership event
    * @param leaveHandoffTimeout how long a stopping node may take to hand its partitions off
+   * @param bootstrap how Cluster Bootstrap finds the other nodes, under formation = bootstrap
    */
   public record ClusterSettings(
       Formation formation,
@@ -60,13 +61,23 @@ public record KvStoreSettings(
       int maxSimultaneousRebalance,
       ShardWarmer.Settings shardWarmup,
       Duration ringCheckInterval,
-      Duration leaveHandoffTimeout) {
+      Duration leaveHandoffTimeout,
+      BootstrapSettings bootstrap) {
     public ClusterSettings {
       if (formation == Formation.BOOTSTRAP && awaitJoin) {
         throw new IllegalArgumentException("kvstore.cluster.await-join cannot be combined with formation = bootstrap, which joins by itself");
       }
     }
   }
+
+  /**
+   * {@code kvstore.cluster.bootstrap}.
+   *
+   * @param requiredContactPoints nodes that must answer before a new cluster is formed
+   * @param podLabelSelector the Kubernetes label selector of the cluster's pods
+   * @param portName the pods' container port that Akka Management listens on
+   */
+  public record BootstrapSettings(int requiredContactPoints, String podLabelSelector, String portName) {}
 
   /** {@code kvstore.cluster.formation}. */
   public enum Formation {
@@ -123,6 +134,10 @@ public record KvStoreSettings(
                 kv.getDuration("cluster.shard-warmup.timeout"),
                 kv.getDuration("cluster.shard-warmup.retry-interval")),
             kv.getDuration("cluster.ring-check-interval"),
-            kv.getDuration("cluster.leave-handoff-timeout")));
+            kv.getDuration("cluster.leave-handoff-timeout"),
+            new BootstrapSettings(
+                kv.getInt("cluster.bootstrap.required-contact-points"),
+                kv.getString("cluster.bootstrap.pod-label-selector"),
+                kv.getString("cluster.bootstrap.port-name"))));
   }
 }

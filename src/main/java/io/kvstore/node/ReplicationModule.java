@@ -77,7 +77,8 @@ final class ReplicationModule {
     ReplicaEndpoint.NodeParts endpointParts =
         new ReplicaEndpoint.NodeParts(
             () -> RegionShards.hostedHere(system, settings.requestTimeout()),
-            () -> AskPattern.<AntiEntropy.Command, Integer>ask(antiEntropy, AntiEntropy.RepairNow::new, settings.requestTimeout(), system.scheduler()));
+            () -> AskPattern.<AntiEntropy.Command, Integer>ask(antiEntropy, AntiEntropy.RepairNow::new, settings.requestTimeout(), system.scheduler()),
+            () -> CoordinatedShutdown.get(system).run(CoordinatedShutdown.clusterLeavingReason()));
     // A failure handling one message must not stop replication for the life of the node.
     context.spawn(
         Guardian.resuming(
@@ -90,15 +91,22 @@ final class ReplicationModule {
   }
 
   /**
-   * A graceful stop (SIGTERM, a leave, a scale-down) first hands every partition off, after the
-   * node stopped taking requests and before it leaves the cluster: without it, two replicas of a
-   * partition leaving at once (a StatefulSet scaled down by two) could take with them a write that
-   * only they had acknowledged. A node already downed or removed cannot reach its peers and skips it.
+   * Coordinated shutdown's phase for the hand-off, between the shard region's stop (this node
+   * then runs no entity, so it coordinates no more writes) and the leave (until which the ring
+   * keeps it). Its place and timeout are set in {@link KvNode}.
+   */
+  static final String HAND_OFF_PHASE = "kvstore-hand-off";
+
+  /**
+   * A graceful stop (SIGTERM, an operator's leave, a scale-down) hands every partition off before
+   * the node leaves the cluster: without it, two replicas of a partition leaving at once (a
+   * StatefulSet scaled down by two) could take with them a write that only they had
+   * acknowledged. A node already downed or removed, or out of the ring, has no one to hand to.
    */
   private static void handOffBeforeLeaving(ActorSystem<?> system, ActorRef<AntiEntropy.Command> antiEntropy, Duration timeout) {
     CoordinatedShutdown.get(system)
         .addTask(
-            CoordinatedShutdown.PhaseBeforeClusterShutdown(),
+            HAND_OFF_PHASE,
             "kvstore-hand-off",
             () -> {
               MemberStatus status = Cluster.get(system).selfMember().status();

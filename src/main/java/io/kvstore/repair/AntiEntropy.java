@@ -210,6 +210,11 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
 
   private Behavior<Command> onHandOff(HandOff handOff) {
     handingOff.addAll(queueEveryPartition("handing off before leaving"));
+    // Partitions released by a recent ring change and still being pushed to their new replicas.
+    List<Integer> released = SyncRule.heldElsewhere(topology.placement(), topology.selfId(), store::holds);
+    handingOff.addAll(released);
+    urgent.addAll(released);
+    startUrgent();
     handOffWaiters.add(handOff.replyTo());
     answerHandOffIfDone();
     return this;
@@ -375,6 +380,7 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
     Set<String> peers = SyncRule.peers(placement, self, partition);
     if (replica && peers.isEmpty()) {
       markReady(partition); // the only replica: nothing to compare with
+      handedOff(partition);
       return;
     }
     if (!inFlight.add(partition)) {

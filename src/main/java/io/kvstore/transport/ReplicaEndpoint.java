@@ -112,6 +112,13 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
   /** Starts an anti-entropy pass over every partition this node replicates, now. */
   public record StartRepair(ActorRef<StatusReply<RepairPass>> replyTo) implements Command {}
 
+  /**
+   * Stop as on SIGTERM: coordinated shutdown hands the partitions off while this node is still
+   * in the ring, then leaves. Akka's own Leave, sent by another node, runs the shutdown only once
+   * the member is Exiting, out of the ring already, when there is nothing left to hand off.
+   */
+  public record LeaveGracefully() implements Command, CborSerializable {}
+
   /** @param partitions how many partitions the pass compares with their other replicas */
   public record RepairPass(String node, int partitions) implements CborSerializable {}
 
@@ -122,8 +129,10 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
    *
    * @param hostedShards the partitions whose shard this node's region runs now
    * @param startRepair starts an anti-entropy pass; completes with the number of partitions it compares
+   * @param leave runs this node's coordinated shutdown
    */
-  public record NodeParts(Supplier<CompletionStage<Set<Integer>>> hostedShards, Supplier<CompletionStage<Integer>> startRepair) {}
+  public record NodeParts(
+      Supplier<CompletionStage<Set<Integer>>> hostedShards, Supplier<CompletionStage<Integer>> startRepair, Runnable leave) {}
 
   /** @param pageBytes register data per {@link EntriesReply} page */
   public static Behavior<Command> create(
@@ -174,6 +183,7 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
         .onMessage(GetStats.class, this::onGetStats)
         .onMessage(GetPartitionStates.class, this::onGetPartitionStates)
         .onMessage(StartRepair.class, this::onStartRepair)
+        .onMessage(LeaveGracefully.class, this::onLeaveGracefully)
         .build();
   }
 
@@ -257,6 +267,12 @@ public final class ReplicaEndpoint extends AbstractBehavior<ReplicaEndpoint.Comm
                 hosted ->
                     new PartitionStates(topology.selfId(), placement.ring().version(), ready, hosted.stream().sorted().toList())),
         get.replyTo());
+    return this;
+  }
+
+  private Behavior<Command> onLeaveGracefully(LeaveGracefully leave) {
+    getContext().getLog().info("asked to leave the cluster: stopping as on SIGTERM");
+    parts.leave().run();
     return this;
   }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -162,7 +161,7 @@ class ManifestsTest {
     assertEquals("Retain", retention.getWhenScaled(), "claims when it is scaled down");
     Long grace = statefulSet.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
     assertNotNull(grace, "terminationGracePeriodSeconds");
-    assertTrue(grace > 60, "terminationGracePeriodSeconds " + grace + " must exceed coordinated shutdown's ~60 s");
+    assertTrue(grace > 110, "terminationGracePeriodSeconds " + grace + " must exceed coordinated shutdown's phase timeouts, 110 s together");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -575,7 +574,8 @@ class ManifestsTest {
         return candidate;
       }
     }
-    return abort("kubectl is not on the PATH (bin/install-test-tools installs it)");
+    // A failure, not a skip: the manifests would otherwise go unchecked with the build green.
+    return fail("kubectl is not on the PATH (bin/install-test-tools, run by `mvn verify`, installs it)");
   }
 
   /** kubectl's standard output, with the given standard input; fails with its standard error. */

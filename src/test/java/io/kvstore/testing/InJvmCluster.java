@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A cluster of nodes in this JVM (real RocksDB, real Artery): {@code node1} … {@code nodeN}, each
@@ -22,7 +23,8 @@ public final class InJvmCluster implements AutoCloseable {
   private final Path directory;
   private final int partitions;
   private final Map<String, Object> extraConfig;
-  private final List<KvNode> nodes = new ArrayList<>();
+  /** Stopped from several threads at once by tests that stop nodes together. */
+  private final List<KvNode> nodes = new CopyOnWriteArrayList<>();
   private final String seed;
 
   private InJvmCluster(Path directory, int partitions, Map<String, Object> extraConfig) {

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * variables form their cluster by Akka Cluster Bootstrap through the Kubernetes API (a fake API
  * server here: no kube-apiserver can run on the test machines), with no seed nodes. Each pod has
  * its own IP (127.0.0.2 and up), all on the same ports, as pods do. A fourth pod joins and
- * leaves, and a rolling restart in reverse ordinal order, one pod moving to a new IP as a
- * rescheduled pod does, runs under QUORUM write load and loses no acknowledged write.
+ * leaves, a rolling restart in reverse ordinal order, one pod moving to a new IP as a
+ * rescheduled pod does, runs under QUORUM write load and loses no acknowledged write, and the
+ * fourth pod scaled up again on its stale PVC catches up before it serves.
  */
 class BootstrapIT {
   private static final String NAMESPACE = "kvstore-it";
@@ -100,6 +101,7 @@ class BootstrapIT {
     // only once the restarted one is ready. kvstore-1 comes back at a new IP, as a pod rescheduled
     // onto another node with its PVC does.
     int[] nextTarget = {0};
+    Map<String, Long> acknowledged;
     try (WriteLoad load = new WriteLoad(4, 50, "QUORUM", () -> servingPort(nextTarget))) {
       load.awaitAcknowledged(200, Duration.ofSeconds(60));
       long rollStarted = System.nanoTime();
@@ -119,15 +121,27 @@ class BootstrapIT {
               + "longest time without an acknowledged write %d ms%n",
           formedMillis, rolledMillis, load.acknowledgedCount(), load.failedCount(), load.longestGapMillisAfter(rollStarted));
       assertEquals(3, ringSize(0), "nodes holding partitions after the rolling restart");
-      for (Map.Entry<String, Long> acked : load.acknowledged().entrySet()) {
-        KvHttp.Answer read = http.get(pods.get(0).httpPort(), acked.getKey(), "QUORUM");
-        assertEquals(200, read.status(), acked.getKey() + ": " + read.body());
-        assertTrue(
-            Long.parseLong(read.body()) >= acked.getValue(),
-            acked.getKey() + " shows " + read.body() + ", acknowledged " + acked.getValue());
-      }
+      acknowledged = load.acknowledged();
+      assertAcknowledgedRead(pods.get(0), acknowledged, "QUORUM");
     }
     assertAllRead(written);
+
+    // Scale up again: kvstore-3 comes back on its retained PVC, which missed every write of the
+    // rolling restart. Once ready it has caught up: even a read of ONE replica through it shows
+    // every acknowledged write.
+    startPods(List.of(3));
+    awaitReady(List.of(3));
+    assertAcknowledgedRead(pods.get(3), acknowledged, "ONE");
+  }
+
+  private void assertAcknowledgedRead(NodeProcess pod, Map<String, Long> acknowledged, String consistency) {
+    for (Map.Entry<String, Long> acked : acknowledged.entrySet()) {
+      KvHttp.Answer read = http.get(pod.httpPort(), acked.getKey(), consistency);
+      assertEquals(200, read.status(), acked.getKey() + ": " + read.body());
+      assertTrue(
+          Long.parseLong(read.body()) >= acked.getValue(),
+          acked.getKey() + " shows " + read.body() + " at " + consistency + ", acknowledged " + acked.getValue());
+    }
   }
 
   /** Round-robin over the pods not being stopped, as the client Service does. */
@@ -202,8 +216,12 @@ class BootstrapIT {
     synchronized (this) {
       pod = pods.remove(ordinal);
     }
-    // terminationGracePeriodSeconds in k8s/base.
-    pod.terminate(Duration.ofSeconds(90));
+    try {
+      // terminationGracePeriodSeconds in k8s/base.
+      pod.terminate(Duration.ofSeconds(120));
+    } finally {
+      pod.close(); // kills it if it outlived the grace period, as the kubelet does
+    }
     api.removePod(podName(ordinal));
   }
 

@@ -147,7 +147,9 @@ public final class NodeProcess implements AutoCloseable {
 
   /** SIGTERM: the node leaves the cluster gracefully (coordinated shutdown) and exits. */
   public void terminate(Duration within) throws InterruptedException {
-    process.destroy();
+    // Through the handle: Process.destroy() also closes the pipe the node logs to, and everything
+    // it logs while it shuts down would be lost.
+    process.toHandle().destroy();
     if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException("node did not exit within " + within + " after SIGTERM; see " + log);
     }
