@@ -203,38 +203,37 @@ public final class AntiEntropy extends AbstractBehavior<AntiEntropy.Command> {
   }
 
   private Behavior<Command> onRepairNow(RepairNow repair) {
-    List<Integer> mine = queueEveryPartition("repair requested");
+    List<Integer> mine = topology.placement().partitionsOf(topology.selfId());
+    queueComparisons("repair requested", mine);
     repair.replyTo().tell(mine.size());
     return this;
   }
 
   private Behavior<Command> onHandOff(HandOff handOff) {
-    handingOff.addAll(queueEveryPartition("handing off before leaving"));
+    List<Integer> partitions = new ArrayList<>(topology.placement().partitionsOf(topology.selfId()));
     // Partitions released by a recent ring change and still being pushed to their new replicas.
-    List<Integer> released = SyncRule.heldElsewhere(topology.placement(), topology.selfId(), store::holds);
-    handingOff.addAll(released);
-    urgent.addAll(released);
-    startUrgent();
+    partitions.addAll(SyncRule.heldElsewhere(topology.placement(), topology.selfId(), store::holds));
+    // Before the comparisons start: one may settle at once, and must find itself awaited.
+    handingOff.addAll(partitions);
     handOffWaiters.add(handOff.replyTo());
+    queueComparisons("handing off before leaving", partitions);
     answerHandOffIfDone();
     return this;
   }
 
-  /** Queues a comparison of every partition this node replicates; returns them. */
-  private List<Integer> queueEveryPartition(String why) {
-    List<Integer> mine = topology.placement().partitionsOf(topology.selfId());
+  /** Queues a comparison of these partitions with their other replicas, unless one is pending already. */
+  private void queueComparisons(String why, List<Integer> partitions) {
     Set<Integer> pending = new HashSet<>(urgent);
     pending.addAll(deferred);
     pending.addAll(inFlight);
     pending.addAll(comparing);
     pending.addAll(compared);
-    List<Integer> queued = SyncRule.repairPass(mine, pending);
+    List<Integer> queued = SyncRule.repairPass(partitions, pending);
     getContext().getLog().info(
         "{}: comparing {} partitions with their other replicas ({} of them queued already)",
-        why, mine.size(), mine.size() - queued.size());
+        why, partitions.size(), partitions.size() - queued.size());
     urgent.addAll(queued);
     startUrgent();
-    return mine;
   }
 
   private void handedOff(int partition) {

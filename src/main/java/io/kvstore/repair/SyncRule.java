@@ -35,9 +35,9 @@ final class SyncRule {
   }
 
   /**
-   * What a repair pass an operator asked for queues: every partition this node replicates, but
-   * not one already waiting for or in a comparison (which covers it anyway), so that none is
-   * compared twice over.
+   * What a pass an operator asked for (a repair) or a stop needs (a hand-off) queues: the
+   * partitions asked for, but not one already waiting for or in a comparison (which covers it
+   * anyway), so that none is compared twice over.
    */
   static List<Integer> repairPass(List<Integer> replicated, Set<Integer> pending) {
     return replicated.stream().filter(partition -> !pending.contains(partition)).toList();
@@ -111,8 +111,7 @@ final class SyncRule {
    */
   static boolean rootsProveCaughtUp(
       Ring.Placement placement, String self, int partition, Set<String> answered, Set<String> agreeing, Set<String> retired) {
-    boolean replicasAgree = placement.replicas(partition).stream().filter(answered::contains).allMatch(agreeing::contains);
-    return replicasAgree && placement.caughtUp(self, partition, agreeing, retired);
+    return handedOff(placement, self, partition, answered, agreeing) && placement.caughtUp(self, partition, agreeing, retired);
   }
 
   /**
